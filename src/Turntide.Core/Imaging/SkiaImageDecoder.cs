@@ -31,7 +31,6 @@ public sealed class SkiaImageDecoder : IImageDecoder
                 throw new ImageDecodeException(createResult switch
                 {
                     SKCodecResult.IncompleteInput => "truncated image header",
-                    SKCodecResult.Unimplemented => "unsupported image format",
                     _ => "not an image in a supported format (JPEG, PNG, GIF, BMP, WebP)",
                 });
             }

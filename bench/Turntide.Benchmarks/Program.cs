@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Turntide.Benchmarks -- --filter '*Pdq*'
+BenchmarkSwitcher.FromAssembly(typeof(Turntide.Benchmarks.Hashing.Pdq.PdqKernelBenchmarks).Assembly).Run(args);

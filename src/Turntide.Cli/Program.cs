@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Turntide.Cli.Hashing;
+
+var root = new RootCommand("Turntide: share, match and act on signals of known terrorist and violent-extremist content.");
+root.Subcommands.Add(HashCommand.Create());
+root.Subcommands.Add(SampleImagesCommand.Create());
+return root.Parse(args).Invoke();
