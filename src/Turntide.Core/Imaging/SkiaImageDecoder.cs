@@ -19,6 +19,11 @@ public sealed class SkiaImageDecoder : IImageDecoder
             throw new ImageDecodeException("empty file");
         if (encoded.Length > limits.MaxBytes)
             throw new ImageDecodeException($"file is {encoded.Length} bytes, over the limit of {limits.MaxBytes}");
+        var sniffed = ImageFormats.Sniff(encoded);
+        if (sniffed is null)
+            throw new ImageDecodeException("not an image in a supported format (JPEG, PNG, GIF, BMP, WebP)");
+        if (!sniffed.Value.Supported)
+            throw new ImageDecodeException($"unsupported image format {sniffed.Value.Name} (supported: JPEG, PNG, GIF, BMP, WebP)");
 
         fixed (byte* bytes = encoded)
         {
@@ -30,8 +35,8 @@ public sealed class SkiaImageDecoder : IImageDecoder
             {
                 throw new ImageDecodeException(createResult switch
                 {
-                    SKCodecResult.IncompleteInput => "truncated image header",
-                    _ => "not an image in a supported format (JPEG, PNG, GIF, BMP, WebP)",
+                    SKCodecResult.IncompleteInput => $"truncated {sniffed.Value.Name} header",
+                    _ => $"corrupt {sniffed.Value.Name} header",
                 });
             }
 
