@@ -9,8 +9,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages: none needed yet beyond the SDK; later features add theirs here.
-DEBIAN_PACKAGES=()
+# Debian packages: libturbojpeg0 for the fast JPEG path (the same libjpeg-turbo the reference decoder uses).
+DEBIAN_PACKAGES=(libturbojpeg0)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

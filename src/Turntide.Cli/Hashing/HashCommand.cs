@@ -128,7 +128,7 @@ internal static class HashCommand
         try
         {
             using var bytes = FileBytes.Read(file.Path, limits.MaxBytes);
-            using var image = SkiaImageDecoder.Instance.Decode(bytes.Span, limits);
+            using var image = ImageDecoder.Default.Decode(bytes.Span, limits);
             return dihedral
                 ? new HashOutcome(null, PdqHasher.HashDihedral(image.Raster), null)
                 : new HashOutcome(PdqHasher.Hash(image.Raster), null, null);

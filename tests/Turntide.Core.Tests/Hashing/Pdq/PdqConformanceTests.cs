@@ -50,6 +50,16 @@ public class PdqConformanceTests
 
     [Theory]
     [MemberData(nameof(PhotoHasherLines))]
+    public void DefaultDecoderHashEqualsReference(string path, string expectedHash, int expectedQuality)
+    {
+        using var image = ImageDecoder.Default.Decode(File.ReadAllBytes(Path.Combine(TestData.PdqData, path)));
+        var result = PdqHasher.Hash(image.Raster);
+        Assert.Equal(expectedHash, result.Hash.ToString());
+        Assert.Equal(expectedQuality, result.Quality);
+    }
+
+    [Theory]
+    [MemberData(nameof(PhotoHasherLines))]
     public void HashEqualsReferencePhotoHasher(string path, string expectedHash, int expectedQuality)
     {
         var result = HashFile(Path.Combine(TestData.PdqData, path));
