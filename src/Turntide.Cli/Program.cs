@@ -1,7 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Turntide.Cli.Hashing;
+using Turntide.Cli.Urls;
 
 var root = new RootCommand("Turntide: share, match and act on signals of known terrorist and violent-extremist content.");
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(SampleImagesCommand.Create());
-return root.Parse(args).Invoke();
+root.Subcommands.Add(TextDigestCommand.Create());
+root.Subcommands.Add(UrlCommand.Create());
+var parse = root.Parse(args);
+if (parse.Action is ParseErrorAction usage)
+    usage.ShowHelp = false; // the error lines alone; --help prints the rest
+int exit = parse.Invoke();
+// Usage errors (unknown options, bad values) exit with 2; 1 is kept for inputs that failed.
+return parse.Errors.Count > 0 ? 2 : exit;

@@ -111,6 +111,11 @@ public readonly record struct SignalValue
             error = $"a vpdq value of {text.Length} characters is over the limit of {maxChars}";
             return null;
         }
+        if (text.AsSpan().TrimEnd('\n').Count('\n') >= MaxVpdqFrames)
+        {
+            error = $"a vpdq value holds more than {MaxVpdqFrames} frames";
+            return null;
+        }
         var sb = new StringBuilder(text.Length);
         int frames = 0;
         long lastFrame = -1;
