@@ -9,8 +9,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages: none needed yet beyond the SDK; later features add theirs here.
-DEBIAN_PACKAGES=()
+# Debian packages beyond the SDK. ghostscript (ps2pdf) and fonts-dejavu-core make the test PDFs of the
+# text-digest tests: a second, real-world PDF producer, and a font with non-Latin scripts to embed.
+DEBIAN_PACKAGES=(ghostscript fonts-dejavu-core)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
