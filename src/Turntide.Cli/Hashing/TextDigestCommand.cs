@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Turntide.Core.Hashing.Text;
 using Turntide.Core.Signals;
 
@@ -57,7 +58,7 @@ internal static class TextDigestCommand
                 {
                     string text = kind.Kind == FileKind.Pdf
                         ? string.Join("\n", PdfText.ExtractPages(bytes, limits))
-                        : new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true).ReadToEnd();
+                        : ReadText(bytes);
                     stdout.WriteLine(TextNormalization.Normalize(text));
                 }
                 else
@@ -75,6 +76,20 @@ internal static class TextDigestCommand
         }
         stdout.Flush();
         return failures > 0 ? 1 : 0;
+    }
+
+    /// <summary>Decodes as the digest does: UTF-8 unless a byte-order mark says otherwise, invalid bytes refused.</summary>
+    private static string ReadText(byte[] bytes)
+    {
+        try
+        {
+            var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+            return new StreamReader(new MemoryStream(bytes), strictUtf8, detectEncodingFromByteOrderMarks: true).ReadToEnd();
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new TextDigestException("the text is not valid UTF-8");
+        }
     }
 
     private static byte[] ReadFile(string path, long maxBytes)

@@ -87,9 +87,6 @@ public readonly record struct SignalValue
         return true;
     }
 
-    /// <summary>Wraps values this program computed itself (already canonical) without parsing them again.</summary>
-    internal static SignalValue Trusted(SignalType type, string value) => new(type, value);
-
     private static string? Hex(string text, int length, string what, out string? error)
     {
         string lower = text.ToLowerInvariant();

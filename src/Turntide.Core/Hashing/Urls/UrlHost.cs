@@ -117,7 +117,7 @@ internal static class UrlHost
         string label = labels[last];
         if (label.Length > 0 && label.All(char.IsAsciiDigit))
             return true;
-        return label.Length >= 2 && label[0] == '0' && (label[1] | 0x20) == 'x' && label.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF") == false;
+        return label.Length >= 2 && label[0] == '0' && (label[1] | 0x20) == 'x' && !label.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF");
     }
 
     /// <summary>
