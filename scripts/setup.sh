@@ -9,8 +9,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages: libturbojpeg0 for the fast JPEG path (the same libjpeg-turbo the reference decoder uses).
-DEBIAN_PACKAGES=(libturbojpeg0)
+# Debian packages beyond the SDK:
+# - libturbojpeg0: the fast JPEG path (the same libjpeg-turbo the reference PDQ decoder uses);
+# - ghostscript (ps2pdf) and fonts-dejavu-core make the test PDFs of the text-digest tests: a second,
+#   real-world PDF producer, and a font with non-Latin scripts to embed.
+DEBIAN_PACKAGES=(libturbojpeg0 ghostscript fonts-dejavu-core)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

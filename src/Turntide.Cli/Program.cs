@@ -1,17 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Turntide.Cli.Hashing;
+using Turntide.Cli.Urls;
 
 var root = new RootCommand("Turntide: share, match and act on signals of known terrorist and violent-extremist content.");
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(SampleImagesCommand.Create());
-
+root.Subcommands.Add(TextDigestCommand.Create());
+root.Subcommands.Add(UrlCommand.Create());
 var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
-{
-    // Usage errors exit with 2, so scripts can tell them from inputs that failed (exit 1).
-    foreach (var error in parse.Errors)
-        Console.Error.WriteLine($"turntide: {error.Message}");
-    Console.Error.WriteLine("Run 'turntide --help' (or 'turntide COMMAND --help') for usage.");
-    return 2;
-}
-return parse.Invoke();
+if (parse.Action is ParseErrorAction usage)
+    usage.ShowHelp = false; // the error lines alone; --help prints the rest
+int exit = parse.Invoke();
+// Usage errors (unknown options, bad values) exit with 2; 1 is kept for inputs that failed.
+return parse.Errors.Count > 0 ? 2 : exit;

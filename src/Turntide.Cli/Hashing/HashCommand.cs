@@ -1,32 +1,43 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using Turntide.Cli.Common;
-using Turntide.Core.Hashing.Pdq;
 using Turntide.Core.Imaging;
+using Turntide.Core.Signals;
 
 namespace Turntide.Cli.Hashing;
 
-/// <summary><c>turntide hash</c>: PDQ hashes of image files, in the reference hasher's line format by default.</summary>
+/// <summary>
+/// <c>turntide hash</c>: the signals of files, chosen by what each file is (its first bytes, not its name).
+/// Photos get PDQ in the reference hasher's line format, bit-exact with Meta's pdq-photo-hasher; videos, PDFs,
+/// text and other files get their digests (see <see cref="FileSignals.Defaults"/>); --signal chooses.
+/// </summary>
 internal static class HashCommand
 {
-    internal static readonly HashSet<string> ImageExtensions =
-        new([".jpg", ".jpeg", ".jpe", ".png", ".gif", ".bmp", ".webp", ".ico", ".wbmp"], StringComparer.OrdinalIgnoreCase);
-
     public static Command Create()
     {
         var paths = new Argument<string[]>("PATH")
         {
-            Description = "Image files, or folders to walk recursively (inside folders only image extensions are taken).",
+            Description = "Files, or folders to walk recursively (inside folders only photo, video and PDF extensions are taken, unless --all-files).",
             Arity = ArgumentArity.OneOrMore,
+        };
+        var signal = new Option<string[]>("--signal")
+        {
+            Description = "Signals to compute: pdq, vpdq, md5, sha256, text (repeat or separate with commas). Default: by kind; "
+                + "photo: pdq; video: md5, sha256; PDF and text: md5, sha256, text; other: md5, sha256.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var allFiles = new Option<bool>("--all-files")
+        {
+            Description = "Inside folders, take every file (its kind still comes from its content).",
         };
         var dihedral = new Option<bool>("--dihedral")
         {
-            Description = "Also print the 8 dihedral hashes (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1).",
+            Description = "With PDQ, print the 8 dihedral hashes (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1).",
         };
         var format = new Option<OutputFormat>("--format")
         {
-            Description = "text: hash,quality,path as the reference hasher prints; csv with a header; json: one object per line.",
+            Description = "text: hash,quality,path for photos as the reference hasher prints, signal,value,path for other signals; "
+                + "csv: a header and one row per file; json: one object per file and line.",
             DefaultValueFactory = _ => OutputFormat.Text,
         };
         var threads = new Option<int>("--threads")
@@ -41,9 +52,27 @@ internal static class HashCommand
         };
         var maxBytes = new Option<long>("--max-bytes")
         {
-            Description = "Refuse files larger than this many bytes, before reading.",
+            Description = "Refuse photos, PDFs and text files larger than this many bytes, before reading (digests stream files of any size).",
             DefaultValueFactory = _ => DecodeLimits.DefaultMaxBytes,
         };
+        paths.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value.StartsWith('-'))
+                    r.AddError($"unknown option {token.Value} (to name a file that starts with '-', write ./{token.Value})");
+            }
+        });
+        signal.Validators.Add(r =>
+        {
+            foreach (var name in SplitSignals(r.GetValueOrDefault<string[]>() ?? []))
+            {
+                if (!SignalTypes.TryParse(name, out var type))
+                    r.AddError($"--signal {name}: expected pdq, vpdq, md5, sha256 or text.");
+                else if (type == SignalType.Url)
+                    r.AddError("--signal url: links are not files; use 'turntide url canonicalize'.");
+            }
+        });
         threads.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 1024)
@@ -60,27 +89,43 @@ internal static class HashCommand
                 r.AddError($"--max-bytes must be between 1 and {int.MaxValue}.");
         });
 
-        var command = new Command("hash", "Compute PDQ hashes of images, bit-exact with Meta's reference pdq-photo-hasher.")
+        var command = new Command("hash", "Compute the signals of files: PDQ of photos (bit-exact with Meta's reference pdq-photo-hasher), "
+            + "MD5 and SHA-256 of any file, the text digest of PDFs and text files.")
         {
-            paths, dihedral, format, threads, maxPixels, maxBytes,
+            paths, signal, allFiles, dihedral, format, threads, maxPixels, maxBytes,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(paths)!,
-            parse.GetValue(dihedral),
-            parse.GetValue(format),
-            parse.GetValue(threads),
-            new DecodeLimits { MaxPixels = parse.GetValue(maxPixels), MaxBytes = parse.GetValue(maxBytes) },
-            Console.Out,
-            Console.Error));
+        command.SetAction(parse =>
+        {
+            var names = SplitSignals(parse.GetValue(signal) ?? []);
+            var options = new HashOptions
+            {
+                Signals = names.Count == 0 ? null : names.Select(SignalTypes.Parse).Distinct().ToList(),
+                Dihedral = parse.GetValue(dihedral),
+                Limits = new DecodeLimits { MaxPixels = parse.GetValue(maxPixels), MaxBytes = parse.GetValue(maxBytes) },
+                Threads = parse.GetValue(threads),
+            };
+            return Run(parse.GetValue(paths)!, options, parse.GetValue(allFiles), parse.GetValue(format), parse.GetValue(threads),
+                Console.Out, Console.Error);
+        });
         return command;
     }
 
-    internal static int Run(string[] paths, bool dihedral, OutputFormat format, int threads, DecodeLimits limits,
+    private static List<string> SplitSignals(string[] values) =>
+        values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    /// <returns>0 when every input gave its signals, 1 when any failed, 2 when the request cannot be served.</returns>
+    internal static int Run(string[] paths, HashOptions options, bool allFiles, OutputFormat format, int threads,
         TextWriter stdout, TextWriter stderr)
     {
+        if (options.Signals?.Contains(SignalType.Vpdq) == true && options.Vpdq is null)
+        {
+            stderr.WriteLine($"turntide: --signal vpdq: {VideoSignals.Unavailable}");
+            return 2;
+        }
+
         var files = new List<InputFile>();
         int failures = 0;
-        foreach (var (file, error) in InputFiles.Expand(paths, p => ImageExtensions.Contains(Path.GetExtension(p))))
+        foreach (var (file, error) in InputFiles.Expand(paths, FileSignals.FolderFilter(options.Signals, allFiles)))
         {
             if (file is not null)
             {
@@ -98,21 +143,32 @@ internal static class HashCommand
         TextWriter writer = ReferenceEquals(stdout, Console.Out)
             ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
             : stdout;
-        var lineWriter = new HashLineWriter(writer, format, dihedral);
+        var columns = options.Signals?.Order().ToList() ?? FileSignals.AllDefaults(options.Vpdq is not null);
+        var lineWriter = new SignalLineWriter(writer, format, options.Dihedral, columns);
         lineWriter.WriteHeader();
+        bool videoNoted = false;
+        // Files are hashed in parallel; a video's own frames would share the threads.
+        var perFile = options with { Threads = Math.Max(1, threads / Math.Clamp(files.Count, 1, threads)) };
         using (var progress = new ProgressBar(files.Count, "files"))
         {
-            OrderedParallel.Run(files, threads, f => HashOne(f, dihedral, limits), (i, outcome) =>
+            OrderedParallel.Run(files, threads, f => FileSignals.Compute(f, perFile), (i, outcome) =>
             {
-                if (outcome.Error is not null)
+                string path = files[i].DisplayPath;
+                lineWriter.Write(path, outcome);
+                if (outcome.HasErrors)
                 {
                     writer.Flush();
-                    stderr.WriteLine($"turntide: {files[i].DisplayPath}: {outcome.Error}");
+                    if (outcome.Error is not null)
+                        stderr.WriteLine($"turntide: {path}: {outcome.Error}");
+                    foreach (var failed in outcome.Signals.Where(s => s.Error is not null))
+                        stderr.WriteLine($"turntide: {path}: {failed.Type.Name()}: {failed.Error}");
                     failures++;
                 }
-                else
+                if (!videoNoted && options.Signals is null && options.Vpdq is null && outcome.Kind.Kind == FileKind.Video)
                 {
-                    lineWriter.Write(files[i].DisplayPath, outcome);
+                    videoNoted = true;
+                    writer.Flush();
+                    stderr.WriteLine($"turntide: note: {path} is a video; {VideoSignals.Unavailable}, so videos get their MD5 and SHA-256 only");
                 }
                 progress.Report(i + 1);
             });
@@ -122,95 +178,4 @@ internal static class HashCommand
             stderr.WriteLine($"turntide: {failures} of {files.Count + missing} inputs failed");
         return failures > 0 ? 1 : 0;
     }
-
-    internal static HashOutcome HashOne(InputFile file, bool dihedral, DecodeLimits limits)
-    {
-        try
-        {
-            using var bytes = FileBytes.Read(file.Path, limits.MaxBytes);
-            using var image = ImageDecoder.Default.Decode(bytes.Span, limits);
-            return dihedral
-                ? new HashOutcome(null, PdqHasher.HashDihedral(image.Raster), null)
-                : new HashOutcome(PdqHasher.Hash(image.Raster), null, null);
-        }
-        catch (Exception ex) when (ex is ImageDecodeException or InputException)
-        {
-            return new HashOutcome(null, null, ex.Message);
-        }
-    }
-}
-
-internal enum OutputFormat
-{
-    Text,
-    Csv,
-    Json,
-}
-
-internal sealed record HashOutcome(PdqResult? Single, PdqDihedralResult? Dihedral, string? Error);
-
-/// <summary>Writes one hash result per line in the chosen format.</summary>
-internal sealed class HashLineWriter(TextWriter writer, OutputFormat format, bool dihedral)
-{
-    public void WriteHeader()
-    {
-        if (format != OutputFormat.Csv)
-            return;
-        writer.WriteLine(dihedral
-            ? "path," + string.Join(',', PdqDihedralHashes.Names) + ",quality"
-            : "path,pdq,quality");
-    }
-
-    public void Write(string path, HashOutcome outcome)
-    {
-        switch (format)
-        {
-            case OutputFormat.Text when dihedral:
-                // The reference's --pdqdih-across: the 8 hashes, then quality, then path.
-                writer.WriteLine($"{string.Join(',', outcome.Dihedral!.Hashes.All)},{outcome.Dihedral.Quality},{path}");
-                break;
-            case OutputFormat.Text:
-                writer.WriteLine($"{outcome.Single!.Value.Hash},{outcome.Single.Value.Quality},{path}");
-                break;
-            case OutputFormat.Csv when dihedral:
-                writer.WriteLine($"{Csv(path)},{string.Join(',', outcome.Dihedral!.Hashes.All)},{outcome.Dihedral.Quality}");
-                break;
-            case OutputFormat.Csv:
-                writer.WriteLine($"{Csv(path)},{outcome.Single!.Value.Hash},{outcome.Single.Value.Quality}");
-                break;
-            case OutputFormat.Json:
-                writer.WriteLine(Json(path, outcome));
-                break;
-        }
-    }
-
-    private string Json(string path, HashOutcome outcome)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("path", path);
-            if (dihedral)
-            {
-                json.WriteString("pdq", outcome.Dihedral!.Hashes.Original.ToString());
-                json.WriteNumber("quality", outcome.Dihedral.Quality);
-                json.WriteStartObject("dihedral");
-                var all = outcome.Dihedral.Hashes.All;
-                for (int i = 0; i < all.Count; i++)
-                    json.WriteString(PdqDihedralHashes.Names[i], all[i].ToString());
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteString("pdq", outcome.Single!.Value.Hash.ToString());
-                json.WriteNumber("quality", outcome.Single.Value.Quality);
-            }
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

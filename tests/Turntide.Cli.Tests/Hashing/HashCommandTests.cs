@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Turntide.Core.Imaging;
+using Turntide.Core.Tests;
 
 namespace Turntide.Cli.Tests.Hashing;
 
@@ -50,16 +51,26 @@ public sealed class HashCommandTests : IDisposable
         File.WriteAllBytes(Path.Combine(_temp, "good.jpg"), jpeg);
         File.WriteAllBytes(Path.Combine(_temp, "picture.tiff"), [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
-        var result = CliProcess.Run(_temp, "hash", "empty.jpg", "notes.jpg", "truncated.jpg", "missing.png", "picture.tiff", "good.jpg");
+        var result = CliProcess.Run(_temp, "hash", "--signal", "pdq", "empty.jpg", "notes.jpg", "truncated.jpg", "missing.png", "picture.tiff", "good.jpg");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(["d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22,100,good.jpg"], result.OutLines);
         Assert.Contains("turntide: empty.jpg: empty file", result.ErrLines);
-        Assert.Contains("turntide: notes.jpg: not an image in a supported format (JPEG, PNG, GIF, BMP, WebP)", result.ErrLines);
-        Assert.Contains("turntide: truncated.jpg: truncated jpeg data", result.ErrLines);
+        Assert.Contains("turntide: notes.jpg: pdq: PDQ needs a photo, and this is a text file", result.ErrLines);
+        Assert.Contains("turntide: truncated.jpg: pdq: truncated jpeg data", result.ErrLines);
         Assert.Contains("turntide: missing.png: no such file or folder", result.ErrLines);
-        Assert.Contains(result.ErrLines, l => l.StartsWith("turntide: picture.tiff: unsupported image format tiff", StringComparison.Ordinal));
+        Assert.Contains("turntide: picture.tiff: pdq: unsupported image format tiff (supported: JPEG, PNG, GIF, BMP, WebP)", result.ErrLines);
         Assert.Equal("turntide: 5 of 6 inputs failed", result.ErrLines[^1]);
+    }
+
+    [Fact]
+    public void AnEmptyFileIsAnErrorWhateverTheSignals()
+    {
+        File.WriteAllBytes(Path.Combine(_temp, "empty.bin"), []);
+        var result = CliProcess.Run(_temp, "hash", "empty.bin");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.Contains("turntide: empty.bin: empty file", result.ErrLines);
     }
 
     [Fact]
@@ -69,7 +80,7 @@ public sealed class HashCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Single(result.OutLines);
         Assert.EndsWith(",misc-images/wee.jpg", result.OutLines[0]);
-        Assert.Contains(result.ErrLines, l => l.StartsWith("turntide: reg-test-input/dih/bridge-1-original.jpg: jpeg declares", StringComparison.Ordinal)
+        Assert.Contains(result.ErrLines, l => l.StartsWith("turntide: reg-test-input/dih/bridge-1-original.jpg: pdq: jpeg declares", StringComparison.Ordinal)
             && l.Contains("over the limit of 100000"));
     }
 
@@ -91,9 +102,9 @@ public sealed class HashCommandTests : IDisposable
     {
         var jpeg = File.ReadAllBytes(Path.Combine(TestData.PdqData, "misc-images", "wee.jpg"));
         File.WriteAllBytes(Path.Combine(_temp, "a,b.jpg"), jpeg);
-        var result = CliProcess.Run(_temp, "hash", "--format", "csv", "a,b.jpg");
+        var result = CliProcess.Run(_temp, "hash", "--format", "csv", "--signal", "pdq", "a,b.jpg");
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["path,pdq,quality", "\"a,b.jpg\",6227401f601ff4ccafcc9fad4b0d95d371a2eb7265a3285234d228ca94deeb2d,100"], result.OutLines);
+        Assert.Equal(["path,pdq,quality,kind", "\"a,b.jpg\",6227401f601ff4ccafcc9fad4b0d95d371a2eb7265a3285234d228ca94deeb2d,100,photo"], result.OutLines);
     }
 
     [Fact]
