@@ -9,8 +9,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages: none needed yet beyond the SDK; later features add theirs here.
-DEBIAN_PACKAGES=()
+# Debian packages: chromium for the browser tests (driven by Playwright, never downloaded by it),
+# postgresql-15 for the data tests on PostgreSQL, wrk for the server benchmarks.
+DEBIAN_PACKAGES=(chromium postgresql-15 wrk)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
