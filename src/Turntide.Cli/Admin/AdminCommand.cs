@@ -36,10 +36,10 @@ internal static class AdminCommand
         var kind = new Option<string>("--kind") { Description = "platform, forum, authority or auditor.", Required = true };
         kind.AcceptOnlyFromAmong([.. OrganisationKinds.All]);
         var command = new Command("create-org", "Create an organisation.") { data, name, kind };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data), Console.Out, Console.Error, async (members, _) =>
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, _, stdout) =>
         {
             var org = await members.CreateOrganisationAsync(Operator(), parse.GetValue(name)!, parse.GetValue(kind)!, ct);
-            Console.Out.WriteLine($"created organisation {org.Name} ({org.Kind}) {org.Id}");
+            stdout.WriteLine($"created organisation {org.Name} ({org.Kind}) {org.Id}");
         }));
         return command;
     }
@@ -53,16 +53,16 @@ internal static class AdminCommand
         var role = new Option<string[]>("--role") { Description = "Role (repeat for several).", Required = true, AllowMultipleArgumentsPerToken = true };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (otherwise one is generated and printed)." };
         var command = new Command("create-person", "Create a person who signs in to the web UI.") { data, org, email, name, role, passwordStdin };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data), Console.Out, Console.Error, async (members, _) =>
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, _, stdout) =>
         {
             var organisation = await members.FindOrganisationAsync(parse.GetValue(org)!, ct);
             bool generated = !parse.GetValue(passwordStdin);
-            var password = generated ? GeneratePassword() : (Console.In.ReadLine() ?? "");
+            var password = generated ? GeneratePassword() : (PasswordInput.ReadLine() ?? "");
             var person = await members.CreatePersonAsync(Operator(), organisation.Id, parse.GetValue(email)!, parse.GetValue(name)!,
                 password, parse.GetValue(role)!, ct);
-            Console.Out.WriteLine($"created {person.Email} in {organisation.Name} with roles {string.Join(", ", parse.GetValue(role)!)}");
+            stdout.WriteLine($"created {person.Email} in {organisation.Name} with roles {string.Join(", ", parse.GetValue(role)!)}");
             if (generated)
-                Console.Out.WriteLine($"password (shown once): {password}");
+                stdout.WriteLine($"password (shown once): {password}");
         }));
         return command;
     }
@@ -75,12 +75,12 @@ internal static class AdminCommand
         role.AcceptOnlyFromAmong([.. Roles.All]);
         var name = new Option<string>("--name") { Description = "What the key is for.", DefaultValueFactory = _ => "api key" };
         var command = new Command("create-key", "Create an API key; the key is the last line printed, shown only once.") { data, org, role, name };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data), Console.Out, Console.Error, async (members, _) =>
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, _, stdout) =>
         {
             var organisation = await members.FindOrganisationAsync(parse.GetValue(org)!, ct);
             var (key, secret) = await members.CreateKeyAsync(Operator(), organisation.Id, parse.GetValue(role)!, parse.GetValue(name)!, ct);
-            Console.Out.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}; store it now, it is not shown again:");
-            Console.Out.WriteLine(secret);
+            stdout.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}; store it now, it is not shown again:");
+            stdout.WriteLine(secret);
         }));
         return command;
     }
@@ -90,7 +90,7 @@ internal static class AdminCommand
         var data = DataOption();
         var prefix = new Option<string>("--key") { Description = "The key's prefix (tt_ and 12 characters) or the whole key.", Required = true };
         var command = new Command("revoke-key", "Revoke an API key.") { data, prefix };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data), Console.Out, Console.Error, async (members, services) =>
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, services, stdout) =>
         {
             var text = parse.GetValue(prefix)!;
             var p = text.Length > 15 ? text[..15] : text;
@@ -98,23 +98,28 @@ internal static class AdminCommand
             var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == p, ct)
                 ?? throw new DomainException($"No API key {p}.");
             await members.RevokeKeyAsync(Operator(), key.Id, ct);
-            Console.Out.WriteLine($"revoked key {key.Prefix} ({key.Name})");
+            stdout.WriteLine($"revoked key {key.Prefix} ({key.Name})");
         }));
         return command;
     }
 
     internal static Actor Operator() => Actor.System($"turntide admin ({Environment.UserName})");
 
-    internal static async Task<int> RunAsync(string? dataDirectory, TextWriter stdout, TextWriter stderr,
-        Func<MembersService, IServiceProvider, Task> action)
+    /// <summary>Where --password-stdin reads from (tests hand in their own).</summary>
+    internal static TextReader PasswordInput { get; set; } = Console.In;
+
+    internal static async Task<int> RunAsync(ParseResult parse, string? dataDirectory,
+        Func<MembersService, IServiceProvider, TextWriter, Task> action)
     {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
         try
         {
             var options = OfflineServices.LoadOptions(dataDirectory);
             await using var services = OfflineServices.Create(options);
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<TurntideDb>().MigrateAsync();
-            await action(scope.ServiceProvider.GetRequiredService<MembersService>(), scope.ServiceProvider);
+            await action(scope.ServiceProvider.GetRequiredService<MembersService>(), scope.ServiceProvider, stdout);
             return 0;
         }
         catch (Exception ex) when (ex is DomainException or InvalidOperationException)

@@ -15,7 +15,7 @@ internal static class AuditCommand
         var command = new Command("audit", "Check the audit log.");
         var data = AdminCommand.DataOption();
         var verify = new Command("verify", "Verify the audit log's hash chain; exit 1 and name the first bad entry if it is broken.") { data };
-        verify.SetAction((parse, ct) => VerifyAsync(parse.GetValue(data), Console.Out, Console.Error, ct));
+        verify.SetAction((parse, ct) => VerifyAsync(parse.GetValue(data), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         command.Subcommands.Add(verify);
         return command;
     }

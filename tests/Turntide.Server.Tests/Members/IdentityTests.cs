@@ -80,7 +80,7 @@ public sealed class IdentityTests
         await using var server = await TestServer.StartAsync();
         var authority = await server.CreateOrgAsync(OrganisationKinds.Authority);
         var ex = await Assert.ThrowsAsync<DomainException>(() => server.CreateKeyAsync(authority.Id, Roles.Analyst));
-        Assert.Contains("authority organisation has no 'analyst' role", ex.Message);
+        Assert.Contains("of kind authority, which has no 'analyst' role", ex.Message);
         var unknown = await Assert.ThrowsAsync<DomainException>(() => server.CreatePersonAsync(authority.Id, "superuser"));
         Assert.Contains("Unknown role", unknown.Message);
     }

@@ -118,7 +118,7 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
             if (!Roles.IsKnown(role))
                 throw new DomainException($"Unknown role '{role}': use {string.Join(", ", Roles.All)}.");
             if (!allowed.Contains(role))
-                throw new DomainException($"A {org.Kind} organisation has no '{role}' role: use {string.Join(", ", allowed)}.");
+                throw new DomainException($"{org.Name} is an organisation of kind {org.Kind}, which has no '{role}' role: use {string.Join(", ", allowed)}.");
         }
     }
 
