@@ -14,10 +14,11 @@ seconds=${3:-15}
 port=5190
 work=$(mktemp -d /tmp/turntide-bench.XXXXXX)
 server_pid=""
-pgdir="$work/pg"
+# Its own folder under /tmp: the postgres user must reach it, and $work is private to root.
+pgdir=$(mktemp -d /tmp/turntide-bench-pg.XXXXXX)
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  [ "$provider" = postgres ] && scripts/test-postgres.sh stop "$pgdir" || true
+  scripts/test-postgres.sh stop "$pgdir" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -29,7 +30,8 @@ dotnet build src/Turntide.Server -c Release -o "$work/server" --nologo -v q >/de
 export Turntide__DataDirectory="$work/data"
 if [ "$provider" = postgres ]; then
   export Turntide__DatabaseProvider=postgres
-  export Turntide__ConnectionString="$(scripts/test-postgres.sh start "$pgdir" 25490 | sed 's/Database=postgres/Database=bench/')"
+  connection=$(scripts/test-postgres.sh start "$pgdir" 25490)
+  export Turntide__ConnectionString="${connection/Database=postgres/Database=bench}"
   psql "host=127.0.0.1 port=25490 user=postgres" -qc "CREATE DATABASE bench" >/dev/null
 fi
 key=$(dotnet "$work/bench/Turntide.ServerBench.dll" seed --count "$count" | tail -n 1)

@@ -31,6 +31,8 @@ public static class ServerApp
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // "Not ready" is the expected answer while the indexes load; the endpoint itself reports it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         builder.Services.AddTurntideData(options);
         builder.AddMembers();
         builder.AddAudit();

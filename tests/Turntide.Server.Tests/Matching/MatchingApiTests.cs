@@ -206,7 +206,10 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
         await AssertProblemAsync(await Matcher.PostAsync("/api/v1/match", Raw("{}", "application/json")), HttpStatusCode.BadRequest, "no signals");
         await AssertProblemAsync(await Matcher.PostAsync("/api/v1/match", Raw("signals", "text/plain")), HttpStatusCode.UnsupportedMediaType, "");
         var big = "{\"signals\": [" + string.Join(",", Enumerable.Range(0, 400).Select(_ => $"{{\"signal_type\":\"pdq\",\"signal\":\"{RandomPdq()}\"}}")) + "]}";
-        await AssertProblemAsync(await Matcher.PostAsync("/api/v1/match", Raw(big, "application/json")), HttpStatusCode.RequestEntityTooLarge, "limit is 20000");
+        var refusedEarly = await Matcher.PostAsync("/api/v1/match", Raw(big, "application/json"));
+        await AssertProblemAsync(refusedEarly, HttpStatusCode.RequestEntityTooLarge, "limit is 20000");
+        // Refused before its body was read: the connection must not be reused for the next request.
+        Assert.True(refusedEarly.Headers.ConnectionClose);
         var mixed = new { signals = new[] { new { signal_type = "pdq", signal = RandomPdq() }, new { signal_type = "pdq", signal = "bad" } } };
         await AssertProblemAsync(await Matcher.PostAsJsonAsync("/api/v1/match", mixed), HttpStatusCode.BadRequest, "signals[1]");
 

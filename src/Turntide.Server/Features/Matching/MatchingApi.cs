@@ -85,7 +85,7 @@ public static class MatchingApi
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problems.Bad("Send application/json with {\"signals\": [...]} or multipart/form-data with a part named 'file'.", StatusCodes.Status415UnsupportedMediaType);
         if (request.ContentLength > o.MaxJsonBytes)
-            return Problems.Bad($"The JSON body is {request.ContentLength} bytes; the limit is {o.MaxJsonBytes}.", StatusCodes.Status413PayloadTooLarge);
+            return Problems.TooLarge(request.HttpContext, $"The JSON body is {request.ContentLength} bytes; the limit is {o.MaxJsonBytes}.");
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = o.MaxJsonBytes;
 

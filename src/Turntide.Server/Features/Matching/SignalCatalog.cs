@@ -21,8 +21,8 @@ public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnl
 public sealed class SignalCatalog
 {
     private readonly Dictionary<string, ISignalIndex> _indexes;
-    private readonly ConcurrentDictionary<Guid, CatalogContent> _contents = new();
-    private readonly ConcurrentDictionary<long, Guid> _signalOwners = new();
+    private ConcurrentDictionary<Guid, CatalogContent> _contents = new();
+    private ConcurrentDictionary<long, Guid> _signalOwners = new();
     private readonly ConcurrentDictionary<Guid, CatalogBank> _banks = new();
     // Serialises writers so an item's old signals are removed and new ones added as one step.
     private readonly Lock _writeLock = new();
@@ -50,6 +50,33 @@ public sealed class SignalCatalog
     public int ContentCount => _contents.Count;
 
     public void SetBank(CatalogBank bank) => _banks[bank.Id] = bank;
+
+    /// <summary>The start-up load into an empty catalog: <see cref="SetBank"/> and <see cref="Upsert"/> for each, in one pass.</summary>
+    public void Load(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
+    {
+        if (!_contents.IsEmpty)
+            throw new InvalidOperationException("The catalog is loaded once, when empty; later changes go through Upsert.");
+        // Sized up front: growing a million-entry table step by step costs seconds of start-up.
+        _contents = new ConcurrentDictionary<Guid, CatalogContent>(Environment.ProcessorCount, Math.Max(31, expectedContents));
+        _signalOwners = new ConcurrentDictionary<long, Guid>(Environment.ProcessorCount, Math.Max(31, expectedSignals));
+        foreach (var bank in banks)
+            SetBank(bank);
+        lock (_writeLock)
+        {
+            foreach (var content in contents)
+            {
+                foreach (var (id, type, value) in content.Signals)
+                {
+                    if (_indexes.TryGetValue(type, out var index))
+                    {
+                        index.Add(id, value);
+                        _signalOwners[id] = content.Id;
+                    }
+                }
+                _contents[content.Id] = content;
+            }
+        }
+    }
 
     public void Upsert(CatalogContent content)
     {

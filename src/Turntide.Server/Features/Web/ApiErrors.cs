@@ -18,6 +18,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         if (status >= 500)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status413PayloadTooLarge)
+            Problems.CloseAfterResponse(context);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -46,4 +48,13 @@ public static class Problems
 {
     public static IResult Bad(string detail, int status = StatusCodes.Status400BadRequest) =>
         TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status), detail: detail);
+
+    /// <summary>A 413 sent before the body was read: the connection closes after it, so no client reuses it mid-body.</summary>
+    public static IResult TooLarge(HttpContext context, string detail)
+    {
+        CloseAfterResponse(context);
+        return Bad(detail, StatusCodes.Status413PayloadTooLarge);
+    }
+
+    internal static void CloseAfterResponse(HttpContext context) => context.Response.Headers.Connection = "close";
 }
