@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Set-up, then the main job: draws a folder of sample pictures and hashes it with PDQ.
+# Quick start: set-up, then the Turntide server with both roles (hub and node) on http://127.0.0.1:5080,
+# SQLite under data/demo, and demo data: a forum, two platforms, an authority, an auditor organisation,
+# people in every role and two banks holding the hashes of generated pictures. The demo folder is made
+# afresh each run; the sign-ins, a demo API key and example calls are printed once the server starts.
+# Ctrl+C stops it. For a server without demo data: ./turntide serve [--urls URL] [--data DIR] [--role R].
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/setup.sh
-samples=data/samples
-if [ ! -d "$samples" ]; then
-  ./turntide sample-images --out "$samples" --count 20
-fi
-echo "PDQ hashes of $samples (hash,quality,path):" >&2
-./turntide hash "$samples"
+data=data/demo
+url=http://127.0.0.1:5080
+rm -rf "$data"
+echo "Starting Turntide (hub and node) with demo data at $url ..." >&2
+exec ./turntide serve --urls "$url" --data "$data" --role both --demo

@@ -5,7 +5,16 @@ cd "$(dirname "$0")"
 ./scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# The data tests run on SQLite and on a throw-away PostgreSQL 15 cluster, stopped again on exit.
+pgdir=$(mktemp -d /tmp/turntide-pg.XXXXXX)
+trap 'scripts/test-postgres.sh stop "$pgdir"; rm -rf "$results"' EXIT
+pgport=${TURNTIDE_TEST_PGPORT:-$((20000 + RANDOM % 20000))}
+if ! TURNTIDE_TEST_POSTGRES=$(scripts/test-postgres.sh start "$pgdir" "$pgport"); then
+  echo "could not start the test PostgreSQL cluster"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export TURNTIDE_TEST_POSTGRES
 if ! dotnet build Turntide.slnx -c Release --nologo --verbosity quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"

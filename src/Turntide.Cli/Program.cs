@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Turntide.Cli.Admin;
+using Turntide.Cli.Audit;
 using Turntide.Cli.Hashing;
+using Turntide.Cli.Serving;
 using Turntide.Cli.Urls;
 
 var root = new RootCommand("Turntide: share, match and act on signals of known terrorist and violent-extremist content.");
@@ -8,6 +11,9 @@ root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(SampleImagesCommand.Create());
 root.Subcommands.Add(TextDigestCommand.Create());
 root.Subcommands.Add(UrlCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(AdminCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 var parse = root.Parse(args);
 if (parse.Action is ParseErrorAction usage)
     usage.ShowHelp = false; // the error lines alone; --help prints the rest

@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Turntide.Server.Features.Hosting;
+
+namespace Turntide.Server.Data;
+
+public static class DataExtensions
+{
+    /// <summary>Registers <see cref="TurntideDb"/> on the configured provider (shared by the server and <c>turntide admin</c>).</summary>
+    public static IServiceCollection AddTurntideData(this IServiceCollection services, ServerOptions options)
+    {
+        switch (options.DatabaseProvider.Trim().ToLowerInvariant())
+        {
+            case "sqlite":
+                var sqlite = options.SqliteConnectionString;
+                services.AddDbContextPool<TurntideDb, SqliteTurntideDb>(o => o.UseSqlite(sqlite));
+                break;
+            case "postgres" or "postgresql":
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                    throw new InvalidOperationException("Turntide:DatabaseProvider is postgres but Turntide:ConnectionString is empty.");
+                var postgres = options.ConnectionString;
+                services.AddDbContextPool<TurntideDb, PostgresTurntideDb>(o => o.UseNpgsql(postgres));
+                break;
+            default:
+                throw new InvalidOperationException($"Turntide:DatabaseProvider must be sqlite or postgres, not '{options.DatabaseProvider}'.");
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// Creates or upgrades the schema. For SQLite, also creates the data folder and switches the file to
+    /// write-ahead logging, so readers never wait for the writer.
+    /// </summary>
+    public static async Task MigrateAsync(this TurntideDb db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+                Directory.CreateDirectory(folder);
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The SQLite journal mode, for tests and diagnostics.</summary>
+    public static async Task<string> SqliteJournalModeAsync(this TurntideDb db)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context SqliteTurntideDb</c> build the model without a running app.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTurntideDb>
+{
+    public SqliteTurntideDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteTurntideDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context PostgresTurntideDb</c> build the model without a database.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresTurntideDb>
+{
+    public PostgresTurntideDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresTurntideDb>().UseNpgsql("Host=127.0.0.1;Username=postgres").Options);
+}

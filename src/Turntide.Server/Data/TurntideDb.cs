@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Data;
+
+/// <summary>
+/// The unit of work for everything Turntide stores. Each provider has its own subclass only so that its
+/// migrations (Data/Migrations/Sqlite, Data/Migrations/Postgres) are told apart; the model is this one.
+/// </summary>
+public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<Person, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Bank> Banks => Set<Bank>();
+    public DbSet<BankContent> Contents => Set<BankContent>();
+    public DbSet<ContentSignal> Signals => Set<ContentSignal>();
+    public DbSet<ContentLabel> Labels => Set<ContentLabel>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The role rows, fixed so that migrations create them.</summary>
+    internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
+    {
+        Id = new Guid($"00000000-0000-7000-8000-{i + 1:D12}"),
+        Name = name,
+        NormalizedName = name.ToUpperInvariant(),
+        ConcurrencyStamp = $"role-{name}",
+    }).ToList();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<IdentityRole<Guid>>().HasData(RoleRows);
+
+        builder.Entity<Organisation>(e =>
+        {
+            e.ToTable("organisations");
+            e.Property(o => o.Name).HasMaxLength(Organisation.MaxNameLength);
+            e.Property(o => o.NormalizedName).HasMaxLength(Organisation.MaxNameLength);
+            e.Property(o => o.Kind).HasMaxLength(16);
+            e.HasIndex(o => o.NormalizedName).IsUnique();
+        });
+
+        builder.Entity<Person>(e =>
+        {
+            e.Property(p => p.DisplayName).HasMaxLength(Person.MaxDisplayNameLength);
+            e.HasOne(p => p.Organisation).WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength);
+            e.Property(k => k.Prefix).HasMaxLength(32);
+            e.Property(k => k.Role).HasMaxLength(32);
+            e.HasIndex(k => k.Prefix).IsUnique();
+            e.HasOne(k => k.Organisation).WithMany().HasForeignKey(k => k.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Bank>(e =>
+        {
+            e.ToTable("banks");
+            e.Property(b => b.Name).HasMaxLength(Bank.MaxNameLength);
+            e.Property(b => b.NormalizedName).HasMaxLength(Bank.MaxNameLength);
+            e.Property(b => b.Description).HasMaxLength(Bank.MaxDescriptionLength);
+            e.HasIndex(b => b.NormalizedName).IsUnique();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(b => b.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<BankContent>(e =>
+        {
+            e.ToTable("bank_contents");
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.Note).HasMaxLength(BankContent.MaxNoteLength);
+            e.Property(c => c.AddedBy).HasMaxLength(200);
+            e.HasOne(c => c.Bank).WithMany(b => b.Contents).HasForeignKey(c => c.BankId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(c => c.AddedByOrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => c.BankId);
+        });
+
+        builder.Entity<ContentSignal>(e =>
+        {
+            e.ToTable("content_signals");
+            e.Property(s => s.SignalType).HasMaxLength(16);
+            e.HasOne(s => s.Content).WithMany(c => c.Signals).HasForeignKey(s => s.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => s.ContentId);
+        });
+
+        builder.Entity<ContentLabel>(e =>
+        {
+            e.ToTable("content_labels");
+            e.HasKey(l => new { l.ContentId, l.Label });
+            e.Property(l => l.Label).HasMaxLength(ContentLabel.MaxLength);
+            e.HasOne<BankContent>().WithMany(c => c.Labels).HasForeignKey(l => l.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(l => l.Label);
+        });
+
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.Property(a => a.ActorKind).HasMaxLength(16);
+            e.Property(a => a.ActorId).HasMaxLength(64);
+            e.Property(a => a.ActorName).HasMaxLength(200);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.EntityType).HasMaxLength(32);
+            e.Property(a => a.EntityId).HasMaxLength(64);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+        });
+    }
+}
+
+public sealed class SqliteTurntideDb(DbContextOptions<SqliteTurntideDb> options) : TurntideDb(options);
+
+public sealed class PostgresTurntideDb(DbContextOptions<PostgresTurntideDb> options) : TurntideDb(options);

@@ -1,0 +1,10 @@
+namespace Turntide.Server.Features.Audit;
+
+public static class AuditExtensions
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AuditLog>();
+        return builder;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Turntide.Server.Data;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.Banks;
+
+public sealed record NewBankRequest(string Name, string? Description);
+
+public sealed record BankChangesRequest(bool? Enabled);
+
+public sealed record ContentPage(int Total, int Skip, int Take, IReadOnlyList<BankContentDto> Items);
+
+/// <summary>Bank curation for machines (the hub role); people use the pages under /banks.</summary>
+public static class BanksApi
+{
+    public static WebApplicationBuilder AddBanks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<BankService>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapBanksApi(this RouteGroupBuilder api)
+    {
+        var banks = api.MapGroup("/banks").WithTags("Banks");
+        banks.MapGet("/", ListBanks).WithName("ListBanks").RequireAuthorization(Policies.ApiReadBanks);
+        banks.MapPost("/", CreateBank).WithName("CreateBank").RequireAuthorization(Policies.ApiCurateBanks);
+        banks.MapPatch("/{bank}", ChangeBank).WithName("ChangeBank").RequireAuthorization(Policies.ApiCurateBanks)
+            .WithSummary("Enable or disable a bank (by id or name).");
+        banks.MapGet("/{bank}/content", ListContent).WithName("ListContent").RequireAuthorization(Policies.ApiReadBanks);
+        banks.MapPost("/{bank}/content", AddContent).WithName("AddContent").RequireAuthorization(Policies.ApiCurateBanks)
+            .WithSummary("Add an item: its signals, labels and a note. Signals only, never media.");
+
+        var content = api.MapGroup("/content").WithTags("Banks");
+        content.MapGet("/{id:guid}", GetContent).WithName("GetContent").RequireAuthorization(Policies.ApiReadBanks);
+        content.MapPatch("/{id:guid}", ChangeContent).WithName("ChangeContent").RequireAuthorization(Policies.ApiCurateBanks)
+            .WithSummary("Change an item's status (enabled, disabled, quarantined), labels or note.");
+        return api;
+    }
+
+    private static async Task<Ok<List<BankDto>>> ListBanks(TurntideDb db, CancellationToken ct)
+    {
+        var rows = await db.Banks.AsNoTracking().OrderBy(b => b.Name)
+            .Select(b => new { Bank = b, Count = b.Contents.Count }).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => r.Bank.ToDto(r.Count)).ToList());
+    }
+
+    private static async Task<Created<BankDto>> CreateBank(NewBankRequest request, BankService banks, HttpContext http, CancellationToken ct)
+    {
+        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct);
+        return TypedResults.Created($"/api/v1/banks/{bank.Id}", bank.ToDto(0));
+    }
+
+    private static async Task<Ok<BankDto>> ChangeBank(string bank, BankChangesRequest request, BankService banks, HttpContext http, CancellationToken ct)
+    {
+        var found = await banks.FindBankAsync(bank, ct);
+        if (request.Enabled is { } enabled)
+            found = await banks.SetBankEnabledAsync(Actor.From(http.User), found.Id, enabled, ct);
+        return TypedResults.Ok(found.ToDto(0));
+    }
+
+    private static async Task<Results<Ok<ContentPage>, ProblemHttpResult>> ListContent(string bank, BankService banks, TurntideDb db,
+        int? skip, int? take, CancellationToken ct)
+    {
+        if (skip is < 0 || take is < 1 or > BankService.MaxPageSize)
+            return (ProblemHttpResult)Web.Problems.Bad($"skip must be 0 or more and take 1 to {BankService.MaxPageSize}.");
+        var found = await banks.FindBankAsync(bank, ct);
+        var query = db.Contents.AsNoTracking().Where(c => c.BankId == found.Id);
+        int total = await query.CountAsync(ct);
+        var items = await query.OrderBy(c => c.AddedAt).ThenBy(c => c.Id).Skip(skip ?? 0).Take(take ?? 50)
+            .Include(c => c.Signals).Include(c => c.Labels).AsSplitQuery().ToListAsync(ct);
+        return TypedResults.Ok(new ContentPage(total, skip ?? 0, take ?? 50, [.. items.Select(c => c.ToDto(found.Name))]));
+    }
+
+    private static async Task<Created<BankContentDto>> AddContent(string bank, NewContent request, BankService banks, HttpContext http, CancellationToken ct)
+    {
+        var found = await banks.FindBankAsync(bank, ct);
+        var content = await banks.AddContentAsync(Actor.From(http.User), found.Id, request, ct);
+        return TypedResults.Created($"/api/v1/content/{content.Id}", content.ToDto(found.Name));
+    }
+
+    private static async Task<Ok<BankContentDto>> GetContent(Guid id, BankService banks, CancellationToken ct)
+    {
+        var content = await banks.LoadContentAsync(id, ct);
+        return TypedResults.Ok(content.ToDto(content.Bank!.Name));
+    }
+
+    private static async Task<Ok<BankContentDto>> ChangeContent(Guid id, ContentChanges request, BankService banks, HttpContext http, CancellationToken ct)
+    {
+        var content = await banks.UpdateContentAsync(Actor.From(http.User), id, request, ct);
+        return TypedResults.Ok(content.ToDto(content.Bank!.Name));
+    }
+}

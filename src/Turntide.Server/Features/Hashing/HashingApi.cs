@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.Hashing;
+
+public static class HashingApi
+{
+    public static WebApplicationBuilder AddHashing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MediaHasher>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapHashingApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/hash", Hash)
+            .WithName("Hash").WithTags("Hashing")
+            .WithSummary("Hash a file in memory and return every signal (pdq for photos; md5 and sha256 for any file).")
+            .WithDescription("multipart/form-data with a part named 'file'. The media is discarded after hashing.")
+            .Accepts<IFormFile>("multipart/form-data")
+            .RequireAuthorization(Policies.ApiMatch)
+            .DisableAntiforgery();
+        return api;
+    }
+
+    private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, IOptions<ServerOptions> options, CancellationToken ct)
+    {
+        using var upload = await UploadReader.ReadFileAsync(request, options.Value.MaxUploadBytes, ct);
+        return TypedResults.Ok(hasher.Hash(upload.Span));
+    }
+}

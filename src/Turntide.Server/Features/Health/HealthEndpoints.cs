@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.Matching;
+
+namespace Turntide.Server.Features.Health;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is migrated and the indexes
+/// are loaded; 503 before. Both are open to anonymous callers on purpose (orchestrators probe
+/// them without credentials) and say nothing sensitive.
+/// </summary>
+public static class HealthEndpoints
+{
+    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .AllowAnonymous().WithName("Live").DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+            .AllowAnonymous().WithName("Ready").DisableRateLimiting();
+        return app;
+    }
+}
+
+internal sealed class ReadinessCheck(DatabaseReady database, SignalCatalog catalog) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!database.IsReady)
+            return Task.FromResult(HealthCheckResult.Unhealthy("database not migrated yet"));
+        if (!catalog.IsReady)
+            return Task.FromResult(HealthCheckResult.Unhealthy("indexes loading"));
+        return Task.FromResult(HealthCheckResult.Healthy());
+    }
+}

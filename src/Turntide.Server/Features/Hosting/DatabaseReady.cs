@@ -1,0 +1,44 @@
+using Turntide.Server.Data;
+using Turntide.Server.Features.Demo;
+
+namespace Turntide.Server.Features.Hosting;
+
+/// <summary>Set once the schema is migrated (and demo data loaded, when asked); other start-up work waits on it.</summary>
+public sealed class DatabaseReady
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsReady => _done.Task.IsCompletedSuccessfully;
+
+    public Task WaitAsync(CancellationToken ct) => _done.Task.WaitAsync(ct);
+
+    internal void Set() => _done.TrySetResult();
+
+    internal void Fail(Exception ex) => _done.TrySetException(ex);
+}
+
+/// <summary>Migrates the database before the server takes requests (hosted services start before Kestrel listens).</summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseReady ready, Microsoft.Extensions.Options.IOptions<ServerOptions> options,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
+            await db.MigrateAsync(cancellationToken);
+            logger.LogInformation("Database ready ({Provider})", options.Value.DatabaseProvider);
+            if (options.Value.DemoData)
+                await scope.ServiceProvider.GetRequiredService<DemoData>().LoadAsync(cancellationToken);
+            ready.Set();
+        }
+        catch (Exception ex)
+        {
+            ready.Fail(ex);
+            throw;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Turntide.Server.Features.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>Binds and checks <see cref="ServerOptions"/> early, so a bad setting stops start-up with its name.</summary>
+    public static ServerOptions AddServerOptions(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        _ = options.ParsedRoles;
+        Check(options.MaxUploadBytes is >= 1024 and <= int.MaxValue - 1024 * 1024, "MaxUploadBytes", "1024 to 2146435071");
+        Check(options.MaxImagePixels >= 1, "MaxImagePixels", "at least 1");
+        Check(options.MaxJsonBytes is >= 1024 and <= 256L * 1024 * 1024, "MaxJsonBytes", "1024 to 268435456");
+        Check(options.MaxBatchSignals is >= 1 and <= 100_000, "MaxBatchSignals", "1 to 100000");
+        Check(options.MaxMatchesPerSignal is >= 1 and <= 10_000, "MaxMatchesPerSignal", "1 to 10000");
+        Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
+        Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
+        builder.Services.AddSingleton(Options.Create(options));
+        // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Turntide")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        builder.Services.AddSingleton<DatabaseReady>();
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        return options;
+    }
+
+    private static void Check(bool ok, string name, string range)
+    {
+        if (!ok)
+            throw new InvalidOperationException($"{ServerOptions.Section}:{name} must be {range}.");
+    }
+}

@@ -1,0 +1,68 @@
+namespace Turntide.Server.Features.Hosting;
+
+/// <summary>What a server does: the forum's hub curates shared banks; a platform node hashes and matches.</summary>
+[Flags]
+public enum ServerRoles
+{
+    None = 0,
+    Hub = 1,
+    Node = 2,
+    Both = Hub | Node,
+}
+
+/// <summary>The <c>Turntide</c> configuration section (environment variables <c>Turntide__Name</c>).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Turntide";
+
+    /// <summary><c>hub</c>, <c>node</c> or <c>both</c>.</summary>
+    public string Role { get; set; } = "both";
+
+    /// <summary>Folder for the SQLite database (and nothing else: media is never stored).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string DatabaseProvider { get; set; } = "sqlite";
+
+    /// <summary>PostgreSQL connection string; for SQLite, overrides the file under <see cref="DataDirectory"/> when set.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Largest upload to <c>/api/v1/hash</c> and <c>/api/v1/match</c>, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Largest decoded image, in pixels (checked from the header, before decoding).</summary>
+    public long MaxImagePixels { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest JSON request body, in bytes.</summary>
+    public long MaxJsonBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most signals in one batch match request.</summary>
+    public int MaxBatchSignals { get; set; } = 1000;
+
+    /// <summary>Most matches returned for one query signal.</summary>
+    public int MaxMatchesPerSignal { get; set; } = 100;
+
+    /// <summary>API requests a key may make per second (token bucket refill).</summary>
+    public int ApiKeyRequestsPerSecond { get; set; } = 1000;
+
+    /// <summary>Burst size of the per-key token bucket.</summary>
+    public int ApiKeyBurst { get; set; } = 2000;
+
+    /// <summary>Load demo organisations, people and banks into an empty database on start.</summary>
+    public bool DemoData { get; set; }
+
+    public ServerRoles ParsedRoles => ParseRoles(Role);
+
+    public static ServerRoles ParseRoles(string? role) => role?.Trim().ToLowerInvariant() switch
+    {
+        "hub" => ServerRoles.Hub,
+        "node" => ServerRoles.Node,
+        "both" or "hub,node" or "node,hub" => ServerRoles.Both,
+        _ => throw new InvalidOperationException($"Turntide:Role must be hub, node or both, not '{role}'."),
+    };
+
+    public string SqliteConnectionString =>
+        !string.IsNullOrWhiteSpace(ConnectionString)
+            ? ConnectionString
+            : $"Data Source={Path.Combine(Path.GetFullPath(DataDirectory), "turntide.db")}";
+}

@@ -1,0 +1,23 @@
+namespace Turntide.Server.Features.Matching;
+
+/// <summary>A signal found by an index: its stored id and its distance to the query (0 for exact types).</summary>
+public readonly record struct IndexHit(long SignalId, int Distance);
+
+/// <summary>
+/// The seam for in-memory signal indexes: one per signal type. Implementations must be safe for many concurrent
+/// queries alongside occasional writes. Values are canonical text (see SignalTypes).
+/// </summary>
+public interface ISignalIndex
+{
+    string SignalType { get; }
+
+    int Count { get; }
+
+    /// <summary>Adds or replaces the signal with this id.</summary>
+    void Add(long signalId, string value);
+
+    void Remove(long signalId);
+
+    /// <summary>Appends every signal within <paramref name="maxDistance"/> of <paramref name="value"/> to <paramref name="hits"/>.</summary>
+    void Query(string value, int maxDistance, List<IndexHit> hits);
+}

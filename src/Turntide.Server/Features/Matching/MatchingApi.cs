@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Turntide.Server.Features.Hashing;
+using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Signals;
+using Turntide.Server.Features.Web;
+
+namespace Turntide.Server.Features.Matching;
+
+public sealed record MatchResponse(string SignalType, string Signal, IReadOnlyList<MatchDto> Matches);
+
+public sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
+
+public sealed record FileMatchResponse(HashResultDto Hashed, IReadOnlyList<MatchResponse> Results);
+
+public sealed record QuerySignal(string? SignalType, string? Signal);
+
+public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance);
+
+public static class MatchingApi
+{
+    public static WebApplicationBuilder AddMatching(this WebApplicationBuilder builder)
+    {
+        // Loaded on every role: the node matches with it, and the hub's pages search with it.
+        builder.Services.AddSingleton(new SignalCatalog());
+        builder.Services.AddHostedService<CatalogLoader>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapMatchingApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/match", MatchOne)
+            .WithName("MatchSignal").WithTags("Matching")
+            .WithSummary("Match one signal against every enabled bank.")
+            .RequireAuthorization(Policies.ApiMatch);
+        api.MapPost("/match", MatchMany)
+            .WithName("MatchBatch").WithTags("Matching")
+            .WithSummary("Match a batch of signals (JSON), or hash a file and match its signals (multipart 'file').")
+            .Accepts<BatchMatchRequest>("application/json", "multipart/form-data")
+            .Produces<BatchMatchResponse>()
+            .Produces<FileMatchResponse>()
+            .RequireAuthorization(Policies.ApiMatch)
+            .DisableAntiforgery();
+        return api;
+    }
+
+    private static Results<Ok<MatchResponse>, ProblemHttpResult> MatchOne(
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
+        SignalCatalog catalog, IOptions<ServerOptions> options)
+    {
+        var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
+        if (error is not null)
+            return (ProblemHttpResult)Problems.Bad(error);
+        int? distance = null;
+        if (maxDistance is not null)
+        {
+            if (!int.TryParse(maxDistance, out var d))
+                return (ProblemHttpResult)Problems.Bad($"max_distance '{Shorten(maxDistance)}' is not a whole number.");
+            distance = d;
+        }
+        if (CheckDistance(type!, distance) is { } bad)
+            return (ProblemHttpResult)Problems.Bad(bad);
+        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value));
+    }
+
+    private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher,
+        IOptions<ServerOptions> options, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (UploadReader.IsMultipart(request))
+        {
+            using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
+            var hashed = hasher.Hash(upload.Span);
+            var results = hashed.Signals
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o))
+                .ToList();
+            return TypedResults.Ok(new FileMatchResponse(hashed, results));
+        }
+
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Problems.Bad("Send application/json with {\"signals\": [...]} or multipart/form-data with a part named 'file'.", StatusCodes.Status415UnsupportedMediaType);
+        if (request.ContentLength > o.MaxJsonBytes)
+            return Problems.TooLarge(request.HttpContext, $"The JSON body is {request.ContentLength} bytes; the limit is {o.MaxJsonBytes}.");
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = o.MaxJsonBytes;
+
+        BatchMatchRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<BatchMatchRequest>(request.Body, ApiJson.Options, ct);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Bad($"The JSON body is malformed: {ex.Message}");
+        }
+        if (body?.Signals is null || body.Signals.Count == 0)
+            return Problems.Bad("The body has no signals: send {\"signals\": [{\"signal_type\": \"pdq\", \"signal\": \"...\"}]}.");
+        if (body.Signals.Count > o.MaxBatchSignals)
+            return Problems.Bad($"The batch has {body.Signals.Count} signals; the limit is {o.MaxBatchSignals}.", StatusCodes.Status413PayloadTooLarge);
+
+        // Check every signal before matching any, so a bad batch is refused whole.
+        var checkedSignals = new List<(SignalType Type, string Canonical)>(body.Signals.Count);
+        for (int i = 0; i < body.Signals.Count; i++)
+        {
+            var (type, canonical, error) = SignalTypes.Validate(body.Signals[i]?.SignalType, body.Signals[i]?.Signal);
+            if (error is not null)
+                return Problems.Bad($"signals[{i}]: {error}");
+            if (CheckDistance(type!, body.MaxDistance) is { } bad)
+                return Problems.Bad(bad);
+            checkedSignals.Add((type!, canonical!));
+        }
+        return TypedResults.Ok(new BatchMatchResponse(
+            [.. checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o))]));
+    }
+
+    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o) =>
+        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal));
+
+    private static string? CheckDistance(SignalType type, int? distance)
+    {
+        if (distance is null)
+            return null;
+        if (!type.ByDistance)
+            return distance == 0 ? null : $"{type.Name} signals match exactly; max_distance must be 0 or left out.";
+        return distance < 0 || distance > type.MaxAllowedDistance
+            ? $"max_distance {distance} is out of range for {type.Name}: use 0 to {type.MaxAllowedDistance} (the usual threshold is {type.DefaultMaxDistance})."
+            : null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";
+}
+
+/// <summary>The API's JSON: snake_case names, as ThreatExchange and HMA use.</summary>
+public static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        o.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        o.MaxDepth = 16;
+        return o;
+    }
+}

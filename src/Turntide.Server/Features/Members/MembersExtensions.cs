@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Turntide.Server.Data;
+
+namespace Turntide.Server.Features.Members;
+
+public static class MembersExtensions
+{
+    /// <summary>The part of Members that <c>turntide admin</c> needs too: Identity's stores, hashing and the services.</summary>
+    public static IServiceCollection AddMembersCore(this IServiceCollection services)
+    {
+        services.AddIdentityCore<Person>(ConfigureIdentity)
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<TurntideDb>()
+            .AddDefaultTokenProviders();
+        return services.AddMembersServices();
+    }
+
+    private static IServiceCollection AddMembersServices(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyStore>();
+        services.AddScoped<MembersService>();
+        return services;
+    }
+
+    public static WebApplicationBuilder AddMembers(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddIdentity<Person, IdentityRole<Guid>>(ConfigureIdentity)
+            .AddEntityFrameworkStores<TurntideDb>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<MemberClaimsFactory>();
+        services.AddMembersServices();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Policies.ApiKeyScheme, null);
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "turntide";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/signin";
+            cookie.LogoutPath = "/signout";
+            cookie.AccessDeniedPath = "/denied";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.AddAuthorization(Policies.Add);
+        services.AddHostedService<ApiKeyUsageFlusher>();
+        return builder;
+    }
+
+    private static void ConfigureIdentity(IdentityOptions o)
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 12;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireDigit = false;
+        o.Lockout.AllowedForNewUsers = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.SignIn.RequireConfirmedAccount = false;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace Turntide.Server.Features.Members;
+
+/// <summary>
+/// Capabilities, each granted to roles (and organisation kinds). API policies accept only API keys (so no
+/// browser cookie can be ridden into the API); page policies accept only a signed-in person.
+/// </summary>
+public static class Policies
+{
+    public const string ApiKeyScheme = "ApiKey";
+
+    // API (Bearer keys)
+    public const string ApiMatch = "api:match";
+    public const string ApiReadBanks = "api:read-banks";
+    public const string ApiCurateBanks = "api:curate-banks";
+    // Pages (people)
+    public const string PageSignedIn = "page:signed-in";
+    public const string PageReadBanks = "page:read-banks";
+    public const string PageCurateBanks = "page:curate-banks";
+    public const string PageManageMembers = "page:manage-members";
+    public const string PageManageOrganisations = "page:manage-organisations";
+    public const string PageReadAudit = "page:read-audit";
+    // Either
+    public const string AnyCaller = "any:signed-in";
+
+    /// <summary>Organisations whose staff work with banks: the forum and the platforms, never authorities or auditors.</summary>
+    private static readonly string[] BankOrganisations = [OrganisationKinds.Forum, OrganisationKinds.Platform];
+
+    /// <summary>Roles allowed by each capability, for documentation and for the tests that try every role.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Capabilities = new Dictionary<string, string[]>
+    {
+        ["match"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
+        ["read-banks"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
+        ["curate-banks"] = [Roles.Admin, Roles.Analyst],
+        ["manage-members"] = [Roles.Admin],
+        ["read-audit"] = [Roles.Auditor, Roles.Admin],
+    };
+
+    public static void Add(AuthorizationOptions options)
+    {
+        string cookie = IdentityConstants.ApplicationScheme;
+        options.AddPolicy(ApiMatch, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["match"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiReadBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["read-banks"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiCurateBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["curate-banks"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+
+        options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());
+        options.AddPolicy(PageReadBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["read-banks"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(PageCurateBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["curate-banks"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(PageManageMembers, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-members"]));
+        options.AddPolicy(PageManageOrganisations, p => p.AddAuthenticationSchemes(cookie).RequireRole(Roles.Admin)
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
+        // The audit log shows every organisation's activity: auditors, and the forum operator's admins.
+        options.AddPolicy(PageReadAudit, p => p.AddAuthenticationSchemes(cookie).RequireAssertion(c =>
+            c.User.IsInRole(Roles.Auditor)
+            || (c.User.IsInRole(Roles.Admin) && c.User.HasClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum))));
+
+        options.AddPolicy(AnyCaller, p => p.AddAuthenticationSchemes(cookie, ApiKeyScheme).RequireAuthenticatedUser());
+    }
+}

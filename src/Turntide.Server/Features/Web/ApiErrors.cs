@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.Web;
+
+/// <summary>Turns refusals into ProblemDetails (4xx with the reason); anything unexpected is a 500 without internals.</summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        (int status, string title, string detail) = exception switch
+        {
+            DomainException d => (d.StatusCode, Title(d.StatusCode), d.Message),
+            BadHttpRequestException b => (b.StatusCode, Title(b.StatusCode), b.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The request body is larger than this endpoint accepts." : b.Message),
+            _ => (500, "Internal Server Error", "The server could not complete the request; it has been logged."),
+        };
+        if (status >= 500)
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status413PayloadTooLarge)
+            Problems.CloseAfterResponse(context);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    internal static string Title(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        _ => "Error",
+    };
+}
+
+/// <summary>A 4xx ProblemDetails naming the problem.</summary>
+public static class Problems
+{
+    public static IResult Bad(string detail, int status = StatusCodes.Status400BadRequest) =>
+        TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status), detail: detail);
+
+    /// <summary>A 413 sent before the body was read: the connection closes after it, so no client reuses it mid-body.</summary>
+    public static IResult TooLarge(HttpContext context, string detail)
+    {
+        CloseAfterResponse(context);
+        return Bad(detail, StatusCodes.Status413PayloadTooLarge);
+    }
+
+    internal static void CloseAfterResponse(HttpContext context) => context.Response.Headers.Connection = "close";
+}

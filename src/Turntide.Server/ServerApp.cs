@@ -1,0 +1,62 @@
+using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Demo;
+using Turntide.Server.Features.Hashing;
+using Turntide.Server.Features.Health;
+using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.Matching;
+using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Web;
+
+namespace Turntide.Server;
+
+/// <summary>The composition root: each feature adds its services and maps its endpoints.</summary>
+public static class ServerApp
+{
+    /// <param name="configure">Lets the CLI and the tests add configuration before anything reads it.</param>
+    /// <param name="replaceServices">Lets tests replace services after every feature registered its own.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
+        Action<IServiceCollection>? replaceServices = null)
+    {
+        // The application name ties Razor Pages and other parts to this assembly, whoever starts it (the CLI, tests).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ServerApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        var options = builder.AddServerOptions();
+        // SQL text is noise at Information level; parameters (which could hold secrets) are never logged.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // "Not ready" is the expected answer while the indexes load; the endpoint itself reports it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+        builder.Services.AddTurntideData(options);
+        builder.AddMembers();
+        builder.AddAudit();
+        builder.AddBanks();
+        builder.AddMatching();
+        builder.AddHashing();
+        builder.AddDemo();
+        builder.AddHealth();
+        builder.AddApi(options);
+        builder.AddWeb();
+        replaceServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseWeb();
+        app.MapHealth();
+        var api = app.MapApi();
+        if (options.ParsedRoles.HasFlag(ServerRoles.Hub))
+            api.MapBanksApi();
+        if (options.ParsedRoles.HasFlag(ServerRoles.Node))
+        {
+            api.MapHashingApi();
+            api.MapMatchingApi();
+        }
+        app.MapPages(options.ParsedRoles);
+        return app;
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Turntide.Server;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.BrowserTests;
+
+/// <summary>
+/// The real server on a loopback port and Debian's Chromium driven by Playwright (no browser download: the
+/// project's set-up installs the chromium package). One server and one browser for all browser tests.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string Password = "browser test password";
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "turntide-browser-tests", Guid.NewGuid().ToString("n"));
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public static string Screenshots => Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: the browser tests need Debian's chromium package (scripts/setup.sh installs it).");
+        _app = ServerApp.Build(["--urls", "http://127.0.0.1:0", $"--Turntide:DataDirectory={_data}"]);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.First();
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var members = scope.ServiceProvider.GetRequiredService<MembersService>();
+            var system = Actor.System("browser tests");
+            var forum = await members.CreateOrganisationAsync(system, "Browser Forum", OrganisationKinds.Forum);
+            await members.CreatePersonAsync(system, forum.Id, "curator@browser.test", "Browser Curator", Password, [Roles.Analyst]);
+            var authority = await members.CreateOrganisationAsync(system, "Browser Authority", OrganisationKinds.Authority);
+            await members.CreatePersonAsync(system, authority.Id, "officer@browser.test", "Browser Officer", Password, [Roles.AuthorityOfficer]);
+        }
+        // The machine is shared and the first requests JIT the server: warm it up, and allow slow steps.
+        using (var warm = new HttpClient { BaseAddress = new Uri(BaseUrl) })
+            await warm.GetStringAsync("/signin");
+        Assertions.SetDefaultExpectTimeout(20_000);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task<IPage> SignedInPageAsync(string email)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(BaseUrl.TrimEnd('/') + "/");
+        return page;
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
+        context.SetDefaultTimeout(60_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Keeps a picture of a page as a person saw it (in the test output folder, for review).</summary>
+    public static async Task KeepScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>Runs a browser step and keeps a screenshot when it fails.</summary>
+    public static async Task WithScreenshotOnFailureAsync(IPage page, string name, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch
+        {
+            Directory.CreateDirectory(Screenshots);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Data.Sqlite;
+using Turntide.Cli.Admin;
+using Turntide.Cli.Audit;
+using Turntide.Server;
+
+namespace Turntide.Cli.Tests.Admin;
+
+/// <summary>The admin and audit commands on a data folder, and the server started on the same folder.</summary>
+public sealed class AdminCommandTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "turntide-cli-tests", Guid.NewGuid().ToString("n"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, true); } catch (IOException) { }
+    }
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(Command command, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var root = new RootCommand { command };
+        int exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task CreateKeyPrintsTheKeyLastAndTheServerOnTheSameFolderAcceptsIt()
+    {
+        var org = await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Acme Video", "--kind", "platform");
+        Assert.Equal(0, org.Exit);
+        Assert.Contains("created organisation Acme Video (platform)", org.Out);
+        var key = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "acme video", "--role", "analyst");
+        Assert.Equal(0, key.Exit);
+        var secret = key.Out.TrimEnd().Split('\n')[^1];
+        Assert.Matches("^tt_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$", secret);
+
+        await using var app = ServerApp.Build(["--urls", "http://127.0.0.1:0", $"--Turntide:DataDirectory={_data}"]);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/banks")).StatusCode);
+        await app.StopAsync();
+
+        var revoke = await RunAsync(AdminCommand.Create(), "admin", "revoke-key", "--data", _data, "--key", secret[..15]);
+        Assert.Equal(0, revoke.Exit);
+        await using var again = ServerApp.Build(["--urls", "http://127.0.0.1:0", $"--Turntide:DataDirectory={_data}"]);
+        await again.StartAsync();
+        using var refused = new HttpClient { BaseAddress = new Uri(again.Urls.First()) };
+        refused.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await refused.GetAsync("/api/v1/banks")).StatusCode);
+        await again.StopAsync();
+    }
+
+    [Fact]
+    public async Task RefusalsAreOneLineErrorsWithANonZeroExit()
+    {
+        var kind = await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "X", "--kind", "bank");
+        Assert.NotEqual(0, kind.Exit);
+        Assert.Contains("bank", kind.Err);
+        await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Gov", "--kind", "authority");
+        var role = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Gov", "--role", "analyst");
+        Assert.Equal(1, role.Exit);
+        Assert.Equal("turntide: Gov is an organisation of kind authority, which has no 'analyst' role: use admin, authority_officer.", role.Err.Trim());
+        var missing = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Nobody", "--role", "admin");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("No organisation 'Nobody'", missing.Err);
+    }
+
+    [Fact]
+    public async Task CreatePersonReadsThePasswordFromStandardInput()
+    {
+        await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Forum", "--kind", "forum");
+        AdminCommand.PasswordInput = new StringReader("a long enough password\n");
+        try
+        {
+            var person = await RunAsync(AdminCommand.Create(), "admin", "create-person", "--data", _data, "--org", "Forum",
+                "--email", "Admin@Forum.Test", "--name", "Forum Admin", "--role", "admin", "--password-stdin");
+            Assert.Equal(0, person.Exit);
+            Assert.Contains("created admin@forum.test in Forum with roles admin", person.Out);
+            Assert.DoesNotContain("password", person.Out);
+        }
+        finally
+        {
+            AdminCommand.PasswordInput = Console.In;
+        }
+        var generated = await RunAsync(AdminCommand.Create(), "admin", "create-person", "--data", _data, "--org", "Forum",
+            "--email", "analyst@forum.test", "--name", "Analyst", "--role", "analyst");
+        Assert.Matches("password \\(shown once\\): [A-Za-z0-9_-]{20}", generated.Out);
+    }
+
+    [Fact]
+    public async Task AuditVerifyNamesTheFirstBadEntry()
+    {
+        for (int i = 0; i < 4; i++)
+            await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", $"Org {i}", "--kind", "platform");
+        var intact = await RunAsync(AuditCommand.Create(), "audit", "verify", "--data", _data);
+        Assert.Equal(0, intact.Exit);
+        Assert.Contains("audit log intact: 4 entries", intact.Out);
+
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "turntide.db")};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE audit_entries SET \"After\" = replace(\"After\", 'Org 2', 'Org Z') WHERE \"Sequence\" = 3";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        var broken = await RunAsync(AuditCommand.Create(), "audit", "verify", "--data", _data);
+        Assert.Equal(1, broken.Exit);
+        Assert.Contains("turntide: audit log broken at entry 3: entry 3 was altered", broken.Err);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Turntide.Server.Features.Members;
+using Turntide.Server.Tests.Infrastructure;
+
+namespace Turntide.Server.Tests.Members;
+
+/// <summary>
+/// Every endpoint and page against every role, every organisation kind and an anonymous caller. The expected
+/// rules are written out here, apart from the policies, so a policy that drifts fails a test.
+/// </summary>
+public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<AccessFixture>
+{
+    private static readonly string[] BankKinds = [OrganisationKinds.Forum, OrganisationKinds.Platform];
+
+    private static bool Matches(AccessFixture.Principal p) =>
+        BankKinds.Contains(p.Kind) && p.Role is Roles.Admin or Roles.Analyst or Roles.Moderator;
+
+    private static bool Curates(AccessFixture.Principal p) =>
+        BankKinds.Contains(p.Kind) && p.Role is Roles.Admin or Roles.Analyst;
+
+    private static bool ReadsAudit(AccessFixture.Principal p) =>
+        p.Role == Roles.Auditor || (p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin);
+
+    private sealed record ApiCase(string Method, string Path, Func<HttpContent?> Body, Func<AccessFixture.Principal, bool> Allowed);
+
+    private IEnumerable<ApiCase> ApiCases()
+    {
+        var md5 = new string('c', 32);
+        HttpContent Json(string json) => new StringContent(json, Encoding.UTF8, "application/json");
+        HttpContent File()
+        {
+            var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent("not an image"u8.ToArray()), "file", "a.txt");
+            return form;
+        }
+        yield return new("GET", $"/api/v1/match?signal_type=md5&signal={md5}", () => null, Matches);
+        yield return new("POST", "/api/v1/match", () => Json($$"""{"signals":[{"signal_type":"md5","signal":"{{md5}}"}]}"""), Matches);
+        yield return new("POST", "/api/v1/hash", File, Matches);
+        yield return new("GET", "/api/v1/banks", () => null, Matches);
+        yield return new("POST", "/api/v1/banks", () => Json($$"""{"name":"B{{Guid.NewGuid():n}}"}"""), Curates);
+        yield return new("PATCH", "/api/v1/banks/ACCESS", () => Json("""{"enabled":true}"""), Curates);
+        yield return new("GET", "/api/v1/banks/ACCESS/content", () => null, Matches);
+        yield return new("POST", "/api/v1/banks/ACCESS/content", () => Json($$"""{"signals":[{"signal_type":"md5","value":"{{Guid.NewGuid():n}}"}]}"""), Curates);
+        yield return new("GET", $"/api/v1/content/{fixture.ContentId}", () => null, Matches);
+        yield return new("PATCH", $"/api/v1/content/{fixture.ContentId}", () => Json("""{"note":"checked"}"""), Curates);
+        yield return new("GET", "/openapi/v1.json", () => null, _ => true);
+        yield return new("GET", "/api/docs", () => null, _ => true);
+    }
+
+    [Fact]
+    public async Task EveryApiEndpointRefusesEachWrongRoleAndAnonymousCallers()
+    {
+        var failures = new List<string>();
+        foreach (var c in ApiCases())
+        {
+            using var anonymous = new HttpRequestMessage(new HttpMethod(c.Method), c.Path) { Content = c.Body() };
+            var anon = await fixture.Server.Anonymous().SendAsync(anonymous);
+            if (anon.StatusCode != HttpStatusCode.Unauthorized && !(c.Path.StartsWith("/api/docs") || c.Path.StartsWith("/openapi")))
+                failures.Add($"anonymous {c.Method} {c.Path}: {(int)anon.StatusCode}");
+            if ((c.Path.StartsWith("/api/docs") || c.Path.StartsWith("/openapi")) && anon.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Unauthorized))
+                failures.Add($"anonymous {c.Method} {c.Path}: {(int)anon.StatusCode}");
+            foreach (var p in fixture.Principals)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path) { Content = c.Body() };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Key);
+                var response = await fixture.Server.Anonymous().SendAsync(request);
+                bool allowed = c.Allowed(p);
+                bool refused = response.StatusCode == HttpStatusCode.Forbidden;
+                if (allowed == refused || (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.Unauthorized)
+                    failures.Add($"{p} {c.Method} {c.Path}: {(int)response.StatusCode}, expected {(allowed ? "allowed" : "403")}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task TheApiDoesNotAcceptASignInCookie()
+    {
+        var admin = fixture.Principals.First(p => p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin);
+        var response = await admin.Session.GetAsync("/api/v1/banks");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AWrongOrMalformedKeyIsRefusedWithAProblem()
+    {
+        var real = fixture.Principals.First(p => p.Role == Roles.Analyst).Key;
+        foreach (var key in new[] { real[..^2] + "xx", "tt_nonexistent0_" + new string('a', 43), "garbage", real + "x" })
+        {
+            var response = await fixture.Server.WithKey(key).GetAsync("/api/v1/banks");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("API key", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private sealed record PageCase(string Method, string Path, Dictionary<string, string>? Form, Func<AccessFixture.Principal, bool> Allowed);
+
+    private IEnumerable<PageCase> PageCases()
+    {
+        var own = (Guid org) => $"/organisations/{org}";
+        yield return new("GET", "/", null, _ => true);
+        yield return new("GET", "/account", null, _ => true);
+        yield return new("GET", "/banks", null, Matches);
+        yield return new("GET", $"/banks/{fixture.BankId}", null, Matches);
+        yield return new("GET", "/search?q=severity", null, Matches);
+        yield return new("GET", "/search?handler=Results&q=severity", null, Matches);
+        yield return new("GET", $"/content/{fixture.ContentId}", null, Matches);
+        yield return new("POST", "/banks", new() { ["Name"] = "P" + Guid.NewGuid().ToString("n")[..12] }, Curates);
+        yield return new("POST", $"/banks/{fixture.BankId}?handler=Add", new() { ["SignalType"] = "md5", ["SignalValue"] = Guid.NewGuid().ToString("n") }, Curates);
+        yield return new("POST", $"/banks/{fixture.BankId}?handler=Enabled", new() { ["Enabled"] = "true" }, Curates);
+        yield return new("POST", $"/content/{fixture.ContentId}", new() { ["Status"] = "enabled", ["Note"] = "page" }, Curates);
+        yield return new("GET", "/organisations", null, p => p.Role == Roles.Admin);
+        yield return new("POST", "/organisations", new() { ["Name"] = "O" + Guid.NewGuid().ToString("n"), ["Kind"] = "platform" },
+            p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
+        yield return new("GET", own(fixture.OtherOrganisationId), null, p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Key", new() { ["KeyName"] = "k", ["Role"] = Roles.Analyst },
+            p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Person", new() { ["Email"] = $"{Guid.NewGuid():n}@x.test", ["DisplayName"] = "X", ["Password"] = "long enough password", ["Role"] = Roles.Moderator },
+            p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
+        yield return new("GET", "/audit", null, ReadsAudit);
+        yield return new("GET", "/audit?handler=Verify", null, ReadsAudit);
+    }
+
+    [Fact]
+    public async Task EveryPageRefusesEachWrongRoleAndSendsAnonymousCallersToSignIn()
+    {
+        var failures = new List<string>();
+        foreach (var c in PageCases())
+        {
+            var anonymous = await SendAsync(fixture.Server.Anonymous(), c);
+            if (anonymous.StatusCode != HttpStatusCode.Redirect || !anonymous.Headers.Location!.ToString().Contains("/signin"))
+                failures.Add($"anonymous {c.Method} {c.Path}: {(int)anonymous.StatusCode} {anonymous.Headers.Location}");
+            foreach (var p in fixture.Principals)
+            {
+                var response = await SendAsync(p.Session, c);
+                bool refused = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.ToString().Contains("/denied");
+                bool ok = (int)response.StatusCode is >= 200 and < 400 && !refused && !(response.Headers.Location?.ToString().Contains("/signin") ?? false);
+                if (c.Allowed(p) ? !ok : !refused)
+                    failures.Add($"{p} {c.Method} {c.Path}: {(int)response.StatusCode} {response.Headers.Location}, expected {(c.Allowed(p) ? "allowed" : "refused")}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task APlatformAdminManagesOnlyTheirOwnOrganisation()
+    {
+        var admin = fixture.Principals.First(p => p.Kind == OrganisationKinds.Platform && p.Role == Roles.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Session.GetAsync($"/organisations/{admin.OrganisationId}")).StatusCode);
+        var list = await admin.Session.GetStringAsync("/organisations");
+        Assert.Contains($"/organisations/{admin.OrganisationId}", list);
+        Assert.DoesNotContain($"/organisations/{fixture.OtherOrganisationId}", list);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, PageCase c) =>
+        c.Method == "GET"
+            ? await client.GetAsync(c.Path)
+            : await TestServer.PostFormAsync(client, c.Path, new Dictionary<string, string>(c.Form!), pageForToken: "/denied");
+
+    /// <summary>Guards the tables above: a new endpoint without a rule, or without a case here, fails.</summary>
+    [Fact]
+    public void EveryEndpointHasAnAuthorizationRuleAndACaseInTheseTests()
+    {
+        var covered = ApiCases().Select(c => Normalize(c.Path)).Concat(PageCases().Select(c => Normalize(c.Path)))
+            .Concat(["/health/live", "/health/ready", "/signin", "/signin/code", "/signout", "/denied"]).ToHashSet();
+        var endpoints = fixture.Server.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        var failures = new List<string>();
+        foreach (var e in endpoints)
+        {
+            var pattern = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
+            if (pattern.StartsWith("/api/docs") || pattern.Contains("{documentName}"))
+                pattern = pattern.StartsWith("/api/docs") ? "/api/docs" : "/openapi/v1.json";
+            bool anonymous = e.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            bool rule = e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0;
+            if (!anonymous && !rule)
+                failures.Add($"{e.DisplayName} ({pattern}) has no authorization rule");
+            if (!covered.Contains(Generalize(pattern)))
+                failures.Add($"{e.DisplayName} ({pattern}) has no case in the authorization tests");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private string Normalize(string path) =>
+        Generalize(path.Split('?')[0].Replace(fixture.BankId.ToString(), "{id}").Replace(fixture.ContentId.ToString(), "{id}")
+            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}"));
+
+    /// <summary>Route templates and concrete paths meet in one form: every parameter becomes {x}.</summary>
+    private static string Generalize(string pattern) =>
+        System.Text.RegularExpressions.Regex.Replace(pattern.TrimEnd('/'), "\\{[^}]*\\}", "{x}") is { Length: > 0 } p ? p : "/";
+}
