@@ -9,8 +9,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages: none needed yet beyond the SDK; later features add theirs here.
-DEBIAN_PACKAGES=()
+# Debian packages the project needs beyond the SDK; features add theirs here.
+# ffmpeg: decodes videos for vPDQ (the ffmpeg and ffprobe programs).
+DEBIAN_PACKAGES=(ffmpeg)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
