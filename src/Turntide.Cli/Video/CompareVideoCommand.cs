@@ -17,11 +17,13 @@ internal static class CompareVideoCommand
         var compared = new Argument<string>("B") { Description = "The compared video: a video file or a vPDQ hash file." };
         var distance = new Option<int>("--distance")
         {
+            HelpName = "D",
             Description = "Frame distance threshold (inclusive under the python rule, exclusive under the cpp rule).",
             DefaultValueFactory = _ => PdqHasher.MatchDistance,
         };
         var quality = new Option<int>("--quality")
         {
+            HelpName = "Q",
             Description = "Frames below this quality are left out on both sides.",
             DefaultValueFactory = _ => PdqHasher.MinUsefulQuality,
         };
@@ -33,11 +35,13 @@ internal static class CompareVideoCommand
         rule.AcceptOnlyFromAmong("python", "cpp");
         var queryThreshold = new Option<double>("--query-threshold")
         {
+            HelpName = "PERCENT",
             Description = "Percent of A's frames that must match for the 'match' line to say yes.",
             DefaultValueFactory = _ => VpdqMatchResult.DefaultQueryMatchThresholdPercent,
         };
         var comparedThreshold = new Option<double>("--compared-threshold")
         {
+            HelpName = "PERCENT",
             Description = "Percent of B's frames that must match for the 'match' line to say yes.",
             DefaultValueFactory = _ => VpdqMatchResult.DefaultComparedMatchThresholdPercent,
         };

@@ -8,18 +8,21 @@ internal sealed class VideoOptions
 {
     public Option<double> SecondsPerHash { get; } = new("--seconds-per-hash")
     {
+        HelpName = "SECONDS",
         Description = "Seconds between hashed frames; 0 hashes every frame (what the reference vpdq-hash-video does by default).",
         DefaultValueFactory = _ => 1.0,
     };
 
     public Option<int> Downsample { get; } = new("--downsample")
     {
+        HelpName = "N",
         Description = "Scale frames to NxN before hashing (the reference's -s); 0 keeps the video's size.",
         DefaultValueFactory = _ => 0,
     };
 
     public Option<int> Threads { get; } = new("--threads")
     {
+        HelpName = "N",
         Description = "Threads that hash frames (default: all cores). Decoding runs in its own ffmpeg process.",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
@@ -31,12 +34,14 @@ internal sealed class VideoOptions
 
     public Option<long> MaxBytes { get; } = new("--max-bytes")
     {
+        HelpName = "BYTES",
         Description = "Refuse video files larger than this many bytes.",
         DefaultValueFactory = _ => VideoLimits.Default.MaxBytes,
     };
 
     public Option<double> MaxDuration { get; } = new("--max-duration")
     {
+        HelpName = "SECONDS",
         Description = "Refuse videos longer than this many seconds.",
         DefaultValueFactory = _ => VideoLimits.Default.MaxDurationSeconds,
     };
@@ -103,9 +108,19 @@ internal sealed class VideoOptions
     }
 
     /// <summary>Hashes a video, writing its decoder warnings (when tolerated) to <paramref name="stderr"/>.</summary>
+    /// <exception cref="VideoDecodeException">As <see cref="VpdqHasher.HashFile"/>; a broken limit names the option that sets it.</exception>
     public static VpdqVideoHash Hash(string path, VpdqOptions options, TextWriter stderr)
     {
-        var result = VpdqHasher.HashFile(path, options);
+        VpdqVideoHash result;
+        try
+        {
+            result = VpdqHasher.HashFile(path, options);
+        }
+        catch (VideoDecodeException ex) when (ex.ExceededLimit is VideoLimit.Bytes or VideoLimit.Duration)
+        {
+            string option = ex.ExceededLimit == VideoLimit.Bytes ? "--max-bytes" : "--max-duration";
+            throw new VideoDecodeException($"{ex.Message} (see {option})", ex) { ExceededLimit = ex.ExceededLimit };
+        }
         foreach (var warning in result.DecodeErrors)
             stderr.WriteLine($"turntide: {path}: warning: {warning}");
         return result;

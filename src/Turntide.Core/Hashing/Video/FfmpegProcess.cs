@@ -115,12 +115,13 @@ internal sealed class FfmpegProcess : IDisposable
         {
             if (line.Length == 0)
                 continue;
-            Interlocked.Increment(ref _errorCount);
             lock (_errors)
             {
                 if (_errors.Count < MaxKeptLines)
                     _errors.Add(Clean(line));
             }
+            // Counted after it is kept, so a reader that sees the count also sees the first line.
+            Interlocked.Increment(ref _errorCount);
         }
     }
 

@@ -26,4 +26,17 @@ public sealed record VideoInfo(
 public sealed record VpdqVideoHash(VideoInfo Video, int Width, int Height, int FrameStep, IReadOnlyList<VpdqFrame> Frames, IReadOnlyList<string> DecodeErrors);
 
 /// <summary>A video that cannot be hashed, with a one-line reason a person can act on.</summary>
-public sealed class VideoDecodeException(string reason, Exception? inner = null) : Exception(reason, inner);
+public sealed class VideoDecodeException(string reason, Exception? inner = null) : Exception(reason, inner)
+{
+    /// <summary>Set when the video was refused for breaking one of the <see cref="VideoLimits"/> (an upload endpoint answers 413 then).</summary>
+    public VideoLimit? ExceededLimit { get; init; }
+}
+
+/// <summary>The bound of <see cref="VideoLimits"/> a video broke.</summary>
+public enum VideoLimit
+{
+    Bytes,
+    Duration,
+    Frames,
+    FramePixels,
+}

@@ -23,7 +23,7 @@ public static class VpdqHasher
         if (!file.Exists)
             throw new VideoDecodeException(Directory.Exists(path) ? "is a folder, not a video file" : "no such file");
         if (file.Length > limits.MaxBytes)
-            throw new VideoDecodeException($"file is {file.Length} bytes, over the limit of {limits.MaxBytes}");
+            throw new VideoDecodeException($"file is {file.Length} bytes, over the limit of {limits.MaxBytes}") { ExceededLimit = VideoLimit.Bytes };
         if (file.Length == 0)
             throw new VideoDecodeException("file is empty");
 
@@ -31,7 +31,8 @@ public static class VpdqHasher
         CheckFrameSize(video.Width, video.Height, limits, "the video's frames");
         if (video.DurationSeconds is { } duration && duration > limits.MaxDurationSeconds)
             throw new VideoDecodeException(
-                $"video lasts {duration.ToString("0.###", CultureInfo.InvariantCulture)} s, over the limit of {limits.MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)} s");
+                $"video lasts {duration.ToString("0.###", CultureInfo.InvariantCulture)} s, over the limit of {limits.MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)} s")
+            { ExceededLimit = VideoLimit.Duration };
         int width = options.DownsampleWidth > 0 ? options.DownsampleWidth : video.Width;
         int height = options.DownsampleHeight > 0 ? options.DownsampleHeight : video.Height;
         CheckFrameSize(width, height, limits, "the hashed frames");
@@ -47,9 +48,10 @@ public static class VpdqHasher
         void CheckFrame(int frameNumber)
         {
             if (frameNumber >= limits.MaxFrames)
-                throw new VideoDecodeException($"video has more than {limits.MaxFrames} frames, over the limit");
+                throw new VideoDecodeException($"video has more than {limits.MaxFrames} frames, over the limit") { ExceededLimit = VideoLimit.Frames };
             if (VpdqSampling.Timestamp(frameNumber, frameRate) > limits.MaxDurationSeconds)
-                throw new VideoDecodeException($"video runs past {limits.MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)} s, over the limit");
+                throw new VideoDecodeException($"video runs past {limits.MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)} s, over the limit of {limits.MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)} s")
+                { ExceededLimit = VideoLimit.Duration };
             // Strict mode stops at the first decoder error rather than hashing the rest for nothing.
             if (!options.TolerateDecodeErrors && process.ErrorCount > 0)
                 throw Damaged(process);
@@ -104,7 +106,7 @@ public static class VpdqHasher
                 {
                     total += n;
                     if (total > options.Limits.MaxBytes)
-                        throw new VideoDecodeException($"upload is over the limit of {options.Limits.MaxBytes} bytes");
+                        throw new VideoDecodeException($"upload is over the limit of {options.Limits.MaxBytes} bytes") { ExceededLimit = VideoLimit.Bytes };
                     await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -151,7 +153,7 @@ public static class VpdqHasher
     private static void CheckFrameSize(int width, int height, VideoLimits limits, string what)
     {
         if ((long)width * height > limits.MaxFramePixels)
-            throw new VideoDecodeException($"{what} are {width}x{height}, over the limit of {limits.MaxFramePixels} pixels");
+            throw new VideoDecodeException($"{what} are {width}x{height}, over the limit of {limits.MaxFramePixels} pixels") { ExceededLimit = VideoLimit.FramePixels };
     }
 
     private static VideoDecodeException Damaged(FfmpegProcess process) =>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Turntide.Core.Hashing.Pdq;
 
 namespace Turntide.Core.Hashing.Video;
 
@@ -114,32 +113,3 @@ internal static class VpdqPipeline
     }
 }
 
-/// <summary>
-/// The PDQ core on one packed RGB24 frame as vPDQ uses it: luma 0.299R + 0.587G + 0.114B for every pixel (no
-/// grey rule), no pre-scale. Same result as <see cref="PdqHasher.HashFrame"/>, with a luma loop specialised for
-/// packed RGB24.
-/// </summary>
-internal static class VpdqFrameHasher
-{
-    [ThreadStatic] private static float[]? s_luma;
-
-    public static PdqResult Hash(ReadOnlySpan<byte> rgb, int width, int height)
-    {
-        int size = checked(width * height);
-        if (rgb.Length < size * 3)
-            throw new ArgumentException($"{rgb.Length} bytes cannot hold {width}x{height} RGB24 pixels.", nameof(rgb));
-        var luma = s_luma is { } b && b.Length >= size ? b : s_luma = new float[size];
-        Luma(rgb[..(size * 3)], luma.AsSpan(0, size));
-        return PdqHasher.HashLuma(luma.AsSpan(0, size), width, height);
-    }
-
-    /// <summary>R, G and B through the PDQ luma tables, summed in the reference's order ((R + G) + B).</summary>
-    internal static void Luma(ReadOnlySpan<byte> rgb, Span<float> luma)
-    {
-        var tr = PdqMath.LumaTableR;
-        var tg = PdqMath.LumaTableG;
-        var tb = PdqMath.LumaTableB;
-        for (int i = 0, p = 0; i < luma.Length; i++, p += 3)
-            luma[i] = tr[rgb[p]] + tg[rgb[p + 1]] + tb[rgb[p + 2]];
-    }
-}

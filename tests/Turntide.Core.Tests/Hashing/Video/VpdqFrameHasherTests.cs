@@ -24,6 +24,30 @@ public class VpdqFrameHasherTests
     }
 
     [Fact]
+    public void VectorLumaEqualsScalarTwinForEveryColour()
+    {
+        // All 2^24 colours, plus a tail that is not a multiple of the vector width.
+        const int count = (1 << 24) + 13;
+        var rgb = new byte[count * 3];
+        for (int c = 0; c < count; c++)
+        {
+            int v = c & 0xFFFFFF;
+            rgb[3 * c] = (byte)(v >> 16);
+            rgb[3 * c + 1] = (byte)(v >> 8);
+            rgb[3 * c + 2] = (byte)v;
+        }
+        var fast = new float[count];
+        var twin = new float[count];
+        VpdqFrameHasher.Luma(rgb, fast);
+        VpdqFrameHasher.LumaScalar(rgb, twin);
+        for (int c = 0; c < count; c++)
+        {
+            if (BitConverter.SingleToInt32Bits(fast[c]) != BitConverter.SingleToInt32Bits(twin[c]))
+                Assert.Fail($"colour #{c & 0xFFFFFF:x6}: vector {fast[c]:R}, scalar {twin[c]:R}");
+        }
+    }
+
+    [Fact]
     public void GreyFramesUseTheRgbFormulaNotTheGreyRule()
     {
         // The photo hasher takes the grey byte as luma when R == G == B; vPDQ always applies 0.299R + 0.587G + 0.114B.

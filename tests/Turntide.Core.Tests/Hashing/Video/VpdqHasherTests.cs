@@ -139,6 +139,7 @@ public class VpdqHasherTests
         var options = new VpdqOptions { Limits = VideoLimits.Default with { MaxBytes = 1000 } };
         var ex = Assert.Throws<VideoDecodeException>(() => VpdqHasher.HashFile(VpdqTestData.Doorknob, options));
         Assert.Contains("over the limit of 1000", ex.Message);
+        Assert.Equal(VideoLimit.Bytes, ex.ExceededLimit);
     }
 
     [Fact]
@@ -147,6 +148,23 @@ public class VpdqHasherTests
         var options = new VpdqOptions { Limits = VideoLimits.Default with { MaxDurationSeconds = 2 } };
         var ex = Assert.Throws<VideoDecodeException>(() => VpdqHasher.HashFile(VpdqTestData.Doorknob, options));
         Assert.Equal("video lasts 4.331 s, over the limit of 2 s", ex.Message); // the container's duration: audio runs past the last frame
+        Assert.Equal(VideoLimit.Duration, ex.ExceededLimit);
+    }
+
+    [Fact]
+    public void VideoWithoutDeclaredDurationIsStoppedWhenItsFramesRunPastTheLimit()
+    {
+        // A raw H.264 stream declares no duration, so only the frames' times can show it is too long.
+        using var temp = new TempFolder();
+        var path = temp.File("raw.h264");
+        RunFfmpeg("-i", VpdqTestData.Doorknob, "-map", "0:v", "-c", "copy", "-bsf:v", "h264_mp4toannexb", path);
+        Assert.Null(VpdqHasher.Probe(path).DurationSeconds);
+        Assert.Equal(120, VpdqHasher.HashFile(path, EveryFrame).Frames.Count);
+
+        var options = EveryFrame with { Limits = VideoLimits.Default with { MaxDurationSeconds = 2 } };
+        var ex = Assert.Throws<VideoDecodeException>(() => VpdqHasher.HashFile(path, options));
+        Assert.Equal("video runs past 2 s, over the limit of 2 s", ex.Message);
+        Assert.Equal(VideoLimit.Duration, ex.ExceededLimit);
     }
 
     [Fact]
@@ -155,6 +173,7 @@ public class VpdqHasherTests
         var options = EveryFrame with { Limits = VideoLimits.Default with { MaxFrames = 50 } };
         var ex = Assert.Throws<VideoDecodeException>(() => VpdqHasher.HashFile(VpdqTestData.Doorknob, options));
         Assert.Equal("video has more than 50 frames, over the limit", ex.Message);
+        Assert.Equal(VideoLimit.Frames, ex.ExceededLimit);
     }
 
     [Fact]
@@ -163,6 +182,7 @@ public class VpdqHasherTests
         var options = new VpdqOptions { Limits = VideoLimits.Default with { MaxFramePixels = 640 * 480 } };
         var ex = Assert.Throws<VideoDecodeException>(() => VpdqHasher.HashFile(VpdqTestData.Doorknob, options));
         Assert.Equal("the video's frames are 1280x720, over the limit of 307200 pixels", ex.Message);
+        Assert.Equal(VideoLimit.FramePixels, ex.ExceededLimit);
     }
 
     [Fact]
@@ -196,6 +216,7 @@ public class VpdqHasherTests
         var options = new VpdqOptions { Limits = VideoLimits.Default with { MaxBytes = 100_000 } };
         var ex = await Assert.ThrowsAsync<VideoDecodeException>(() => VpdqHasher.HashStreamAsync(stream, options));
         Assert.Equal("upload is over the limit of 100000 bytes", ex.Message);
+        Assert.Equal(VideoLimit.Bytes, ex.ExceededLimit);
     }
 
     [Fact]
