@@ -37,25 +37,37 @@ cli=artifacts/cli/turntide
 frames=$($cli vpdq --seconds-per-hash 0 --threads 2 "$video" | tee "$work/ours.txt" | wc -l)
 echo "input: $sample x $loops = $frames frames (1280x720); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-measure() { # label, then the command; prints median fps and the CPU seconds of each run
-  local label=$1; shift
-  local walls=() cpus=()
+# Runs each command once per round, alternating, so that both see the same background load.
+# Arguments: label and command line pairs, as "label" "cmd ..." strings.
+measure() {
+  local labels=() commands=()
+  while [ $# -gt 0 ]; do labels+=("$1"); commands+=("$2"); shift 2; done
+  local n=${#labels[@]}
+  declare -A walls cpus
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %U %S" -o "$work/time" $pin "$@" >/dev/null
-    read -r wall user sys <"$work/time"
-    walls+=("$wall"); cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
+    for i in $(seq 0 $((n - 1))); do
+      # shellcheck disable=SC2086
+      /usr/bin/time -f "%e %U %S" -o "$work/time" $pin ${commands[$i]} >/dev/null
+      read -r wall user sys <"$work/time"
+      walls[$i]="${walls[$i]:-} $wall"
+      cpus[$i]="${cpus[$i]:-} $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+    done
   done
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-28s %7.1f frames/s (median of %d: %s s; cpu s: %s)\n' "$label" "$(awk -v f="$frames" -v m="$median" 'BEGIN { print f / m }')" \
-    "$runs" "${walls[*]}" "${cpus[*]}"
+  for i in $(seq 0 $((n - 1))); do
+    local median
+    median=$(printf '%s\n' ${walls[$i]} | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    printf '%-26s %6.1f frames/s  (median of %d runs; wall s:%s; cpu s:%s)\n' "${labels[$i]}" \
+      "$(awk -v f="$frames" -v m="$median" 'BEGIN { print f / m }')" "$runs" "${walls[$i]}" "${cpus[$i]}"
+  done
 }
 
 for threads in 1 2; do
-  measure "turntide --threads $threads" $cli vpdq --seconds-per-hash 0 --threads "$threads" "$video"
   if [ -n "$reference" ]; then
-    measure "reference -t $threads" "$reference" -r 0 -t "$threads" -i "$video" -o "$work/ref.txt"
+    measure "turntide --threads $threads" "$cli vpdq --seconds-per-hash 0 --threads $threads $video" \
+            "reference -t $threads" "$reference -r 0 -t $threads -i $video -o $work/ref.txt"
     cmp -s "$work/ours.txt" "$work/ref.txt" && echo "  (outputs identical)" || echo "  OUTPUTS DIFFER"
+  else
+    measure "turntide --threads $threads" "$cli vpdq --seconds-per-hash 0 --threads $threads $video"
   fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -88,6 +88,8 @@ public static class VpdqHashFile
         using (var stream = File.OpenRead(path))
             n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..n];
+        if (head.StartsWith("\uFEFF"u8))
+            head = head[3..];
         foreach (byte b in head)
         {
             // Hash files are plain ASCII; a NUL or control byte means binary media.

@@ -96,8 +96,18 @@ public static class VpdqHasher
         string path = Path.Combine(Path.GetTempPath(), "turntide-video-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16,
-                FileOptions.Asynchronous))
+            var create = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+                BufferSize = 1 << 16,
+            };
+            // Uploaded media may be the very content the forum fights: readable by this user only.
+            if (!OperatingSystem.IsWindows())
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new FileStream(path, create))
             {
                 var buffer = new byte[1 << 16];
                 long total = 0;

@@ -87,6 +87,10 @@ public class VpdqHashFileTests
         foreach (var video in VpdqTestData.Videos)
             Assert.False(VpdqHashFile.LooksLikeHashFile(VpdqTestData.Video(video)));
         using var temp = new TempFolder();
+        var withBom = temp.File("bom.txt");
+        File.WriteAllText(withBom, $"0,100,{Hash},0.000\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.True(VpdqHashFile.LooksLikeHashFile(withBom));
+        Assert.Single(VpdqHashFile.Read(withBom));
         var notes = temp.File("notes.txt");
         File.WriteAllText(notes, "hello, world\n");
         Assert.False(VpdqHashFile.LooksLikeHashFile(notes));
