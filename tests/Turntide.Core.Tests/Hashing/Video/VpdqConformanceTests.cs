@@ -51,6 +51,27 @@ public class VpdqConformanceTests
         Assert.Equal(expected, result.Frames.Select(f => f.ToString()).ToArray());
     }
 
+    public static TheoryData<string> Fixtures() =>
+        ["bt709-tagged.mp4", "full-range-tagged.webm", "yuvj420p.mp4", "gray.mkv", "10bit.mp4", "rotated.mp4", "ntsc-29.97.mp4"];
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void ColourTagsRangeDepthAndRotationAreHandledAsByTheReference(string video)
+    {
+        // swscale's defaults, not the stream's colour tags; full range for yuvj and grey; no rotation.
+        var result = VpdqHasher.HashFile(VpdqTestData.Fixture(video), new VpdqOptions { SecondsPerHash = 0 });
+        var expected = File.ReadAllText(VpdqTestData.Fixture(Path.GetFileNameWithoutExtension(video) + ".r0.txt"));
+        Assert.Equal(expected, string.Concat(result.Frames.Select(f => f + "\n")));
+    }
+
+    [Fact]
+    public void OneSecondAt2997FpsHashesEvery29thFrameAsTheReference()
+    {
+        var result = VpdqHasher.HashFile(VpdqTestData.Fixture("ntsc-29.97.mp4"), new VpdqOptions { SecondsPerHash = 1 });
+        Assert.Equal(29, result.FrameStep);
+        Assert.Equal(File.ReadAllText(VpdqTestData.Fixture("ntsc-29.97.r1.txt")), string.Concat(result.Frames.Select(f => f + "\n")));
+    }
+
     [Fact]
     public void SamplesAreProbedAsTheReferenceSeesThem()
     {

@@ -33,6 +33,20 @@ internal static class VpdqTestData
     /// <summary>The 720p sample.</summary>
     public static string Doorknob => Video("doorknob-hd-no-bar");
 
+    /// <summary>The colour and sampling fixtures kept beside these tests (see TestVideos/README.md).</summary>
+    public static string Fixture(string file) =>
+        Existing(Path.Combine(CheckoutRoot(), "tests", "Turntide.Core.Tests", "Hashing", "Video", "TestVideos", file));
+
+    private static string CheckoutRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Turntide.slnx")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("Cannot find the checkout root (Turntide.slnx) above " + AppContext.BaseDirectory);
+    }
+
     private static string Existing(string path) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"Golden vector missing: {path}", path);
 }
