@@ -89,8 +89,20 @@ internal static class CompareVideoCommand
     internal static int Run(string queryPath, string comparedPath, VpdqMatchOptions match, VpdqOptions hashing,
         double queryThreshold, double comparedThreshold, TextWriter stdout, TextWriter stderr)
     {
+        // Missing inputs are all reported before any video is decoded; then a failed A spares decoding B.
+        bool missing = false;
+        foreach (var path in new[] { queryPath, comparedPath }.Distinct())
+        {
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"turntide: {path}: {(Directory.Exists(path) ? "is a folder, not a file" : "no such file")}");
+                missing = true;
+            }
+        }
+        if (missing)
+            return 1;
         var queryFrames = Load(queryPath, hashing, stderr);
-        var comparedFrames = Load(comparedPath, hashing, stderr);
+        var comparedFrames = queryFrames is null ? null : Load(comparedPath, hashing, stderr);
         if (queryFrames is null || comparedFrames is null)
             return 1;
         var result = VpdqMatcher.Match(queryFrames, comparedFrames, match);
@@ -108,11 +120,6 @@ internal static class CompareVideoCommand
     {
         try
         {
-            if (!File.Exists(path))
-            {
-                stderr.WriteLine($"turntide: {path}: {(Directory.Exists(path) ? "is a folder, not a file" : "no such file")}");
-                return null;
-            }
             if (VpdqHashFile.LooksLikeHashFile(path))
                 return VpdqHashFile.Read(path);
             return VideoOptions.Hash(path, hashing, stderr).Frames;

@@ -163,7 +163,7 @@ public class VideoCommandTests
     {
         var (exit, _, stderr) = Run("compare-video", "/no/a.txt", "/no/b.mp4");
         Assert.Equal(1, exit);
-        Assert.Contains("turntide: /no/a.txt: no such file", stderr);
+        Assert.Equal("turntide: /no/a.txt: no such file\nturntide: /no/b.mp4: no such file\n", stderr.ReplaceLineEndings("\n"));
     }
 
     [Theory]
