@@ -14,8 +14,9 @@ fi
 # - ghostscript (ps2pdf) and fonts-dejavu-core make the test PDFs of the text-digest tests: a second,
 #   real-world PDF producer, and a font with non-Latin scripts to embed;
 # - chromium for the browser tests (driven by Playwright, never downloaded by it), postgresql-15 for the
-#   data tests on PostgreSQL, wrk for the server benchmarks.
-DEBIAN_PACKAGES=(libturbojpeg0 ghostscript fonts-dejavu-core chromium postgresql-15 wrk)
+#   data tests on PostgreSQL, wrk for the server benchmarks;
+# - ffmpeg: decodes videos for vPDQ (the ffmpeg and ffprobe programs).
+DEBIAN_PACKAGES=(libturbojpeg0 ghostscript fonts-dejavu-core chromium postgresql-15 wrk ffmpeg)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -5,12 +5,15 @@ using Turntide.Cli.Audit;
 using Turntide.Cli.Hashing;
 using Turntide.Cli.Serving;
 using Turntide.Cli.Urls;
+using Turntide.Cli.Video;
 
 var root = new RootCommand("Turntide: share, match and act on signals of known terrorist and violent-extremist content.");
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(SampleImagesCommand.Create());
 root.Subcommands.Add(TextDigestCommand.Create());
 root.Subcommands.Add(UrlCommand.Create());
+root.Subcommands.Add(VpdqCommand.Create());
+root.Subcommands.Add(CompareVideoCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(AdminCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());

@@ -53,11 +53,14 @@ public class ProgramTests
     }
 
     [Fact]
-    public void VpdqIsRefusedWithExitTwo()
+    public void VpdqOfAVideoIsPrintedOneLinePerSampledFrame()
     {
-        var run = Turntide("", "hash", "--signal", "vpdq", TestData.Path_("vpdq", "sample-videos", "test-padded-dimensions.mp4"));
-        Assert.Equal(2, run.Exit);
-        Assert.Equal("turntide: --signal vpdq: vPDQ video hashing is not available in this build\n", run.Stderr);
+        var video = TestData.Path_("vpdq", "sample-videos", "test-padded-dimensions.mp4");
+        var run = Turntide("", "hash", "--signal", "vpdq", video);
+        Assert.Equal(0, run.Exit);
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length > 1);
+        Assert.All(lines, l => Assert.Matches($"^vpdq,[0-9]+,[0-9]+,[0-9a-f]{{64}},[0-9]+\\.[0-9]{{3}},{System.Text.RegularExpressions.Regex.Escape(video)}$", l));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Turntide.Core.Hashing.Video;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -65,7 +66,8 @@ public class FileSignalsCommandTests
         string text = folder.File("e-caption.txt", Encoding.UTF8.GetBytes(ManifestoText));
         string renamed = folder.Copy("f-photo-named.pdf", Photo);
 
-        var run = Hash([photo, pdf, broken, video, text, renamed]);
+        // Digests by kind; vPDQ of the video has its own test, so it is left out here.
+        var run = Hash([photo, pdf, broken, video, text, renamed], new HashOptions { Vpdq = null });
 
         string textValue = TextDigester.Digest(ManifestoText).Value;
         Assert.Equal(
@@ -112,7 +114,7 @@ public class FileSignalsCommandTests
     }
 
     [Fact]
-    public void VpdqIsRefusedUpFrontWhenThisBuildHasNoVideoHasher()
+    public void VpdqIsRefusedUpFrontWhenNoVideoHasherIsPluggedIn()
     {
         var run = Hash([Video], new HashOptions { Signals = [SignalType.Vpdq], Vpdq = null });
         Assert.Equal(2, run.Exit);
@@ -121,7 +123,19 @@ public class FileSignalsCommandTests
     }
 
     [Fact]
-    public void ThisBuildHasNoVideoHasher() => Assert.Null(VideoSignals.Hasher);
+    public void VideosGetTheirVpdqFromFfmpegByDefault()
+    {
+        var run = Hash([Video], new HashOptions { Signals = [SignalType.Vpdq] });
+        Assert.Equal(0, run.Exit);
+        using var expected = new StringWriter();
+        VpdqHashFile.Write(expected, VpdqHasher.HashFile(Video, VpdqOptions.Default with { Threads = 1 }).Frames);
+        var frames = expected.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(frames.Length > 1);
+        // One output line per frame: "vpdq," + the reference frame line + "," + the path.
+        Assert.Equal(
+            frames.Select(f => $"vpdq,{f},{Video}"),
+            run.Lines);
+    }
 
     [Fact]
     public void PdqOfAPdfIsAnErrorNamingWhatTheFileIs()
@@ -183,7 +197,7 @@ public class FileSignalsCommandTests
         string photo = folder.Copy("a.jpg", Photo);
         string pdf = folder.File("b,doc.pdf", TestPdfs.Build(Manifesto));
         string video = folder.Copy("c.mp4", Video);
-        var run = Hash([photo, pdf, video], format: OutputFormat.Csv);
+        var run = Hash([photo, pdf, video], new HashOptions { Vpdq = null }, format: OutputFormat.Csv);
         Assert.Equal(0, run.Exit);
         Assert.Equal(
         [
