@@ -38,6 +38,9 @@ public sealed class HashIndex : IHashIndex, IDisposable
 
     public HashIndexOptions Options => _options;
 
+    /// <summary>How queries search the multi-index segments; <see cref="QueryPlan.Auto"/> except to measure one plan.</summary>
+    public QueryPlan Plan { get; set; }
+
     /// <summary>Builds an index over the given entries in one segment (the fast path for loading a bank).</summary>
     public static HashIndex Build(ReadOnlySpan<long> ids, ReadOnlySpan<Hash256> hashes, HashIndexOptions? options = null)
     {
@@ -146,8 +149,8 @@ public sealed class HashIndex : IHashIndex, IDisposable
         MaxDistance.Check(maxDistance);
         var state = _state;
         foreach (var s in state.Segments)
-            s.Query(query, maxDistance, raw);
-        state.Tail.Query(query, maxDistance, raw);
+            s.Query(query, maxDistance, raw, Plan);
+        state.Tail.Query(query, maxDistance, raw, Plan);
     }
 
     public IndexMatch[][] QueryBatch(ReadOnlySpan<Hash256> queries, int maxDistance) => QueryBatch(queries, maxDistance, 1);
@@ -173,14 +176,14 @@ public sealed class HashIndex : IHashIndex, IDisposable
             var part = new ReadOnlySpan<Hash256>(all, start, n);
             foreach (var segment in state.Segments.Append<Segment>(state.Tail))
             {
-                if (segment.PrefersScan(maxDistance))
+                if (segment.PrefersScan(maxDistance, Plan))
                 {
                     segment.ScanBatch(part, maxDistance, raw, start);
                 }
                 else
                 {
                     for (int i = 0; i < n; i++)
-                        segment.Query(all[start + i], maxDistance, raw[start + i]);
+                        segment.Query(all[start + i], maxDistance, raw[start + i], Plan);
                 }
             }
         });
@@ -416,6 +419,19 @@ public sealed class HashIndex : IHashIndex, IDisposable
             s.Dispose();
         state.Tail.Dispose();
     }
+}
+
+/// <summary>How a query searches a multi-index segment.</summary>
+public enum QueryPlan
+{
+    /// <summary>Probe or scan, whichever the cost model expects to be faster at the query's distance.</summary>
+    Auto,
+
+    /// <summary>Always probe the slots.</summary>
+    MultiIndex,
+
+    /// <summary>Always scan linearly.</summary>
+    Scan,
 }
 
 /// <summary>A summary of an index: live entries, segments, tail, bytes held.</summary>

@@ -121,8 +121,10 @@ internal sealed unsafe class MihSegment : Segment
     /// misses every cache costs ~10 ns with many in flight (less when the segment fits in cache), a linear
     /// scan ~0.5 ns per hash.
     /// </summary>
-    public override bool PrefersScan(int maxDistance)
+    public override bool PrefersScan(int maxDistance, QueryPlan plan = QueryPlan.Auto)
     {
+        if (plan != QueryPlan.Auto)
+            return plan == QueryPlan.Scan;
         if (ForceScan is { } forced)
             return forced;
         double missCost = _count >= 1 << 18 ? 10 : 3;
@@ -138,9 +140,9 @@ internal sealed unsafe class MihSegment : Segment
     /// <summary>For tests: always scan (true), always probe (false), or let the cost model choose (null).</summary>
     internal bool? ForceScan { get; set; }
 
-    public override void Query(Hash256 query, int maxDistance, List<IndexMatch> output)
+    public override void Query(Hash256 query, int maxDistance, List<IndexMatch> output, QueryPlan plan = QueryPlan.Auto)
     {
-        if (PrefersScan(maxDistance))
+        if (PrefersScan(maxDistance, plan))
         {
             ScanOne(query, maxDistance, output);
             return;
@@ -148,73 +150,101 @@ internal sealed unsafe class MihSegment : Segment
         var scratch = QueryScratch.Current;
         int m = Layout.SlotCount;
         Span<int> radii = stackalloc int[MihLayout.MaxSlots];
+        radii = radii[..m];
         Layout.Radii(maxDistance, radii);
         ulong* qw = (ulong*)&query;
-        Hash256* hashes = Hashes;
         int found = 0;
-        for (int slot = 0; slot < m; slot++)
+        // Software pipeline over the slots: the next slot's directory lines are requested before this slot's
+        // buckets are scanned, so directory, bucket and hash misses of different slots overlap.
+        int next = NextSlot(radii, -1);
+        if (next >= 0)
+            PrefetchDirectory(next, radii[next], qw);
+        while (next >= 0)
         {
-            int r = radii[slot];
-            if (r < 0)
-                continue;
-            int rem = _remainderBits[slot];
-            uint remMask = (1u << rem) - 1;
-            uint key = Extract(qw, _offsets[slot], _widths[slot]);
-            uint prefix = key >> rem, qrem = key & remMask;
-            var flips = FlipMasks.Get(Layout.DirectoryBits[slot], r);
-            uint[] masks = flips.Masks;
-            byte[] flipCounts = flips.Flips;
-            int probes = masks.Length;
-            uint* dir = _directories[slot].As<uint>();
-            uint* post = _postings[slot].As<uint>();
-            scratch.EnsureProbes(probes);
-            uint[] starts = scratch.Starts, ends = scratch.Ends;
+            int slot = next;
+            int entries = ReadDirectory(slot, radii[slot], qw, scratch);
+            next = NextSlot(radii, slot);
+            if (next >= 0)
+                PrefetchDirectory(next, radii[next], qw);
+            scratch.EnsureCandidates(found + entries);
+            found = ScanBuckets(slot, radii[slot], qw, scratch, found);
+        }
+        uint[] candidates = scratch.Candidates;
+        Hash256* hashes = Hashes;
+        const uint positionMask = (1u << MihLayout.PositionBits) - 1;
+        for (int c = 0; c < found; c++)
+            Prefetch(hashes + (candidates[c] & positionMask));
+        Verify(query, qw, maxDistance, radii, candidates, found, output);
+        GC.KeepAlive(this);
+    }
 
-            for (int j = 0; j < probes; j++)
-                Prefetch(dir + (prefix ^ masks[j]));
-            for (int j = 0; j < probes; j++)
+    private static int NextSlot(Span<int> radii, int slot)
+    {
+        for (int s = slot + 1; s < radii.Length; s++)
+        {
+            if (radii[s] >= 0)
+                return s;
+        }
+        return -1;
+    }
+
+    private void PrefetchDirectory(int slot, int radius, ulong* qw)
+    {
+        uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
+        uint[] masks = FlipMasks.Get(Layout.DirectoryBits[slot], radius).Masks;
+        uint* dir = _directories[slot].As<uint>();
+        for (int j = 0; j < masks.Length; j++)
+            Prefetch(dir + (prefix ^ masks[j]));
+    }
+
+    /// <summary>Reads the bucket bounds of every probe of the slot and requests the buckets; returns the postings they hold.</summary>
+    private int ReadDirectory(int slot, int radius, ulong* qw, QueryScratch scratch)
+    {
+        uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
+        uint[] masks = FlipMasks.Get(Layout.DirectoryBits[slot], radius).Masks;
+        scratch.EnsureProbes(masks.Length);
+        uint[] starts = scratch.Starts, ends = scratch.Ends;
+        uint* dir = _directories[slot].As<uint>();
+        uint* post = _postings[slot].As<uint>();
+        long entries = 0;
+        for (int j = 0; j < masks.Length; j++)
+        {
+            uint k = prefix ^ masks[j];
+            uint s = dir[k], e = dir[k + 1];
+            starts[j] = s;
+            ends[j] = e;
+            entries += e - s;
+            Prefetch(post + s);
+            // A bucket may straddle a line; a demand miss on its tail would stall the scan.
+            Prefetch(post + e - 1);
+        }
+        return (int)Math.Min(entries, int.MaxValue / 2);
+    }
+
+    /// <summary>Appends to the candidates every posting whose bucket and remainder bits are within the slot's radius.</summary>
+    private int ScanBuckets(int slot, int radius, ulong* qw, QueryScratch scratch, int found)
+    {
+        int rem = _remainderBits[slot];
+        uint remMask = (1u << rem) - 1;
+        uint qrem = Extract(qw, _offsets[slot], _widths[slot]) & remMask;
+        var flips = FlipMasks.Get(Layout.DirectoryBits[slot], radius);
+        byte[] flipCounts = flips.Flips;
+        uint[] starts = scratch.Starts, ends = scratch.Ends, candidates = scratch.Candidates;
+        uint* post = _postings[slot].As<uint>();
+        uint slotTag = (uint)slot << MihLayout.PositionBits;
+        for (int j = 0; j < flipCounts.Length; j++)
+        {
+            uint s = starts[j], e = ends[j];
+            int allowed = radius - flipCounts[j];
+            // Branch-free: write every posting, keep it only if it passes.
+            for (uint t = s; t < e; t++)
             {
-                uint k = prefix ^ masks[j];
-                uint s = dir[k], e = dir[k + 1];
-                starts[j] = s;
-                ends[j] = e;
-                Prefetch(post + s);
-            }
-            uint slotTag = (uint)slot << MihLayout.PositionBits;
-            for (int j = 0; j < probes; j++)
-            {
-                uint s = starts[j], e = ends[j];
-                if (s == e)
-                    continue;
-                scratch.EnsureCandidates(found + (int)(e - s));
-                uint[] candidates = scratch.Candidates;
-                int allowed = r - flipCounts[j];
-                if (allowed >= rem)
-                {
-                    for (uint t = s; t < e; t++)
-                    {
-                        uint pos = post[t] >> rem;
-                        Prefetch(hashes + pos);
-                        candidates[found++] = pos | slotTag;
-                    }
-                }
-                else
-                {
-                    for (uint t = s; t < e; t++)
-                    {
-                        uint v = post[t];
-                        if (BitOperations.PopCount((v ^ qrem) & remMask) <= allowed)
-                        {
-                            uint pos = v >> rem;
-                            Prefetch(hashes + pos);
-                            candidates[found++] = pos | slotTag;
-                        }
-                    }
-                }
+                uint v = post[t];
+                candidates[found] = (v >> rem) | slotTag;
+                found += BitOperations.PopCount((v ^ qrem) & remMask) <= allowed ? 1 : 0;
             }
         }
-        Verify(query, qw, maxDistance, radii, scratch.Candidates, found, output);
-        GC.KeepAlive(this);
+        return found;
     }
 
     /// <summary>

@@ -62,10 +62,10 @@ internal abstract unsafe class Segment : IDisposable
     public abstract int Remove(long id);
 
     /// <summary>Appends every live entry within the distance to <paramref name="output"/> (an id may repeat).</summary>
-    public abstract void Query(Hash256 query, int maxDistance, List<IndexMatch> output);
+    public abstract void Query(Hash256 query, int maxDistance, List<IndexMatch> output, QueryPlan plan = QueryPlan.Auto);
 
     /// <summary>True when one pass of the linear scan is expected to beat the multi-index probes at this radius.</summary>
-    public abstract bool PrefersScan(int maxDistance);
+    public abstract bool PrefersScan(int maxDistance, QueryPlan plan = QueryPlan.Auto);
 
     /// <summary>Compares every query of the batch against every entry in one pass over memory.</summary>
     public void ScanBatch(ReadOnlySpan<Hash256> queries, int maxDistance, List<IndexMatch>[] outputs, int outputOffset)
@@ -159,7 +159,7 @@ internal sealed unsafe class FlatSegment : Segment
         return removed;
     }
 
-    public override bool PrefersScan(int maxDistance) => true;
+    public override bool PrefersScan(int maxDistance, QueryPlan plan) => true;
 
-    public override void Query(Hash256 query, int maxDistance, List<IndexMatch> output) => ScanOne(query, maxDistance, output);
+    public override void Query(Hash256 query, int maxDistance, List<IndexMatch> output, QueryPlan plan) => ScanOne(query, maxDistance, output);
 }
