@@ -62,14 +62,20 @@ internal sealed class MihLayout
         return new MihLayout(slots, Math.Clamp(dirBits, 1, 26), count);
     }
 
-    /// <summary>Average postings per directory bucket: a bucket then fits in one or two cache lines.</summary>
-    public const double DefaultBucketSize = 8;
+    /// <summary>
+    /// Average postings per directory bucket. Small buckets won the sweep (docs/readme/index.md): a probe then
+    /// reads one short run of postings, and the larger directory costs about 2 bytes per hash per slot.
+    /// </summary>
+    public const double DefaultBucketSize = 2;
 
-    /// <summary>Slots about 3 bits wider than log2(count), from the slot sweep (see the benchmarks).</summary>
+    /// <summary>
+    /// Slots about one bit wider than log2(count) (11 slots of 23-24 bits at 10M, 12 of 21-22 at 1M), from the
+    /// slot sweep: wider slots leave fewer candidates to verify but need more probes per slot.
+    /// </summary>
     public static int DefaultSlots(long count)
     {
         double log2 = Math.Log2(Math.Max(count, 2));
-        return Math.Clamp((int)Math.Round(Hash256.Bits / (log2 + 3.3)), 8, MaxSlots);
+        return Math.Clamp((int)Math.Round(Hash256.Bits / (log2 + 1)), 8, MaxSlots);
     }
 
     /// <summary>

@@ -66,17 +66,30 @@ internal sealed unsafe class MihSegment : Segment
             var posting = NativeBlock.Allocate((long)count * sizeof(uint));
             uint* dir = directory.As<uint>(), post = posting.As<uint>();
             Hash256* h = hashes.As<Hash256>();
-            for (int pos = 0; pos < count; pos++)
-                dir[(Extract((ulong*)(h + pos), offset, width) >> rem) + 1]++;
-            for (long k = 1; k <= buckets; k++)
-                dir[k] += dir[k - 1];
-            var cursor = GC.AllocateUninitializedArray<uint>((int)buckets);
-            new ReadOnlySpan<uint>(dir, (int)buckets).CopyTo(cursor);
+            // Counting then scattering both touch the directory and postings at random; requesting the line
+            // a few entries ahead keeps many misses in flight instead of one.
+            const int ahead = 16;
             for (int pos = 0; pos < count; pos++)
             {
+                if (pos + ahead < count)
+                    Prefetch(dir + (Extract((ulong*)(h + pos + ahead), offset, width) >> rem) + 1);
+                dir[(Extract((ulong*)(h + pos), offset, width) >> rem) + 1]++;
+            }
+            for (long k = 1; k <= buckets; k++)
+                dir[k] += dir[k - 1];
+            var cursorBlock = NativeBlock.Allocate(buckets * sizeof(uint));
+            uint* cursor = cursorBlock.As<uint>();
+            Buffer.MemoryCopy(dir, cursor, buckets * sizeof(uint), buckets * sizeof(uint));
+            for (int pos = 0; pos < count; pos++)
+            {
+                if (pos + 2 * ahead < count)
+                    Prefetch(cursor + (Extract((ulong*)(h + pos + 2 * ahead), offset, width) >> rem));
+                if (pos + ahead < count)
+                    Prefetch(post + cursor[Extract((ulong*)(h + pos + ahead), offset, width) >> rem]);
                 uint key = Extract((ulong*)(h + pos), offset, width);
                 post[cursor[key >> rem]++] = ((uint)pos << rem) | (key & remMask);
             }
+            cursorBlock.Dispose();
             directories[slot] = directory;
             postings[slot] = posting;
         });
@@ -117,9 +130,9 @@ internal sealed unsafe class MihSegment : Segment
     }
 
     /// <summary>
-    /// Cost model, in nanoseconds, from measurements on the benchmark machine: a probe or candidate that
-    /// misses every cache costs ~10 ns with many in flight (less when the segment fits in cache), a linear
-    /// scan ~0.5 ns per hash.
+    /// Cost model, in nanoseconds, from measurements on the benchmark machine (docs/readme/index.md): a probe
+    /// or a candidate costs ~25 ns of CPU time in a segment of a million hashes or more (most of it waiting on
+    /// memory), less in a segment that fits in cache; the vectorised linear scan ~1.5 ns per hash.
     /// </summary>
     public override bool PrefersScan(int maxDistance, QueryPlan plan = QueryPlan.Auto)
     {
@@ -127,7 +140,7 @@ internal sealed unsafe class MihSegment : Segment
             return plan == QueryPlan.Scan;
         if (ForceScan is { } forced)
             return forced;
-        double missCost = _count >= 1 << 18 ? 10 : 3;
+        double missCost = _count >= 1 << 18 ? 25 : 8;
         double probes = Layout.Probes(maxDistance);
         double candidates = Layout.Candidates(_count, maxDistance);
         if (probes > 1 << 20)
@@ -135,7 +148,7 @@ internal sealed unsafe class MihSegment : Segment
         return (probes + candidates) * missCost > _count * ScanCostPerHash;
     }
 
-    public const double ScanCostPerHash = 0.5;
+    public const double ScanCostPerHash = 1.5;
 
     /// <summary>For tests: always scan (true), always probe (false), or let the cost model choose (null).</summary>
     internal bool? ForceScan { get; set; }
@@ -153,95 +166,115 @@ internal sealed unsafe class MihSegment : Segment
         radii = radii[..m];
         Layout.Radii(maxDistance, radii);
         ulong* qw = (ulong*)&query;
-        int found = 0;
-        // Software pipeline over the slots: the next slot's directory lines are requested before this slot's
-        // buckets are scanned, so directory, bucket and hash misses of different slots overlap.
-        int next = NextSlot(radii, -1);
-        if (next >= 0)
-            PrefetchDirectory(next, radii[next], qw);
-        while (next >= 0)
+
+        // The slots to probe, with their probe masks, in order.
+        Span<int> slots = stackalloc int[MihLayout.MaxSlots];
+        var masks = scratch.Masks;
+        int n = 0;
+        for (int s = 0; s < m; s++)
         {
-            int slot = next;
-            int entries = ReadDirectory(slot, radii[slot], qw, scratch);
-            next = NextSlot(radii, slot);
-            if (next >= 0)
-                PrefetchDirectory(next, radii[next], qw);
-            scratch.EnsureCandidates(found + entries);
-            found = ScanBuckets(slot, radii[slot], qw, scratch, found);
+            if (radii[s] < 0)
+                continue;
+            slots[n] = s;
+            masks[n] = FlipMasks.Get(Layout.DirectoryBits[s], radii[s]);
+            n++;
         }
-        uint[] candidates = scratch.Candidates;
-        Hash256* hashes = Hashes;
-        const uint positionMask = (1u << MihLayout.PositionBits) - 1;
-        for (int c = 0; c < found; c++)
-            Prefetch(hashes + (candidates[c] & positionMask));
-        Verify(query, qw, maxDistance, radii, candidates, found, output);
+
+        // A software pipeline two slots deep: while slot i's buckets are scanned, slot i+1's buckets and
+        // slot i+2's directory lines are already on their way, and slot i's candidate hashes are requested
+        // as soon as they are known, so misses of different stages and slots overlap.
+        int found = 0;
+        for (int i = 0; i < Math.Min(n, 2); i++)
+            PrefetchDirectory(slots[i], masks[i], qw);
+        if (n > 0)
+            ReadDirectory(slots[0], masks[0], qw, scratch, 0);
+        for (int i = 0; i < n; i++)
+        {
+            if (i + 2 < n)
+                PrefetchDirectory(slots[i + 2], masks[i + 2], qw);
+            if (i + 1 < n)
+                ReadDirectory(slots[i + 1], masks[i + 1], qw, scratch, (i + 1) & 1);
+            scratch.EnsureCandidates(found + scratch.Entries[i & 1]);
+            int before = found;
+            found = ScanBuckets(slots[i], radii[slots[i]], masks[i], qw, scratch, i & 1, found);
+            PrefetchCandidates(scratch.Candidates, before, found);
+        }
+        Verify(query, qw, maxDistance, radii, scratch.Candidates, found, output);
         GC.KeepAlive(this);
     }
 
-    private static int NextSlot(Span<int> radii, int slot)
+    private void PrefetchCandidates(uint[] candidates, int from, int to)
     {
-        for (int s = slot + 1; s < radii.Length; s++)
+        Hash256* hashes = Hashes;
+        const uint positionMask = (1u << MihLayout.PositionBits) - 1;
+        fixed (uint* c = candidates)
         {
-            if (radii[s] >= 0)
-                return s;
+            for (int i = from; i < to; i++)
+                Prefetch(hashes + (c[i] & positionMask));
         }
-        return -1;
     }
 
-    private void PrefetchDirectory(int slot, int radius, ulong* qw)
+    private void PrefetchDirectory(int slot, FlipMasks flips, ulong* qw)
     {
         uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
-        uint[] masks = FlipMasks.Get(Layout.DirectoryBits[slot], radius).Masks;
         uint* dir = _directories[slot].As<uint>();
-        for (int j = 0; j < masks.Length; j++)
-            Prefetch(dir + (prefix ^ masks[j]));
+        fixed (uint* masks = flips.Masks)
+        {
+            int count = flips.Masks.Length;
+            for (int j = 0; j < count; j++)
+                Prefetch(dir + (prefix ^ masks[j]));
+        }
     }
 
-    /// <summary>Reads the bucket bounds of every probe of the slot and requests the buckets; returns the postings they hold.</summary>
-    private int ReadDirectory(int slot, int radius, ulong* qw, QueryScratch scratch)
+    /// <summary>Reads the bucket bounds of every probe of the slot into buffer set <paramref name="set"/> and requests the buckets.</summary>
+    private void ReadDirectory(int slot, FlipMasks flips, ulong* qw, QueryScratch scratch, int set)
     {
         uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
-        uint[] masks = FlipMasks.Get(Layout.DirectoryBits[slot], radius).Masks;
-        scratch.EnsureProbes(masks.Length);
-        uint[] starts = scratch.Starts, ends = scratch.Ends;
+        int count = flips.Masks.Length;
+        scratch.EnsureProbes(count);
         uint* dir = _directories[slot].As<uint>();
         uint* post = _postings[slot].As<uint>();
         long entries = 0;
-        for (int j = 0; j < masks.Length; j++)
+        fixed (uint* masks = flips.Masks, starts = scratch.Starts[set], ends = scratch.Ends[set])
         {
-            uint k = prefix ^ masks[j];
-            uint s = dir[k], e = dir[k + 1];
-            starts[j] = s;
-            ends[j] = e;
-            entries += e - s;
-            Prefetch(post + s);
-            // A bucket may straddle a line; a demand miss on its tail would stall the scan.
-            Prefetch(post + e - 1);
+            for (int j = 0; j < count; j++)
+            {
+                uint k = prefix ^ masks[j];
+                uint s = dir[k], e = dir[k + 1];
+                starts[j] = s;
+                ends[j] = e;
+                entries += e - s;
+                Prefetch(post + s);
+                // A bucket may straddle a line; a demand miss on its tail would stall the scan.
+                Prefetch(post + e - 1);
+            }
         }
-        return (int)Math.Min(entries, int.MaxValue / 2);
+        scratch.Entries[set] = (int)Math.Min(entries, int.MaxValue / 2);
     }
 
     /// <summary>Appends to the candidates every posting whose bucket and remainder bits are within the slot's radius.</summary>
-    private int ScanBuckets(int slot, int radius, ulong* qw, QueryScratch scratch, int found)
+    private int ScanBuckets(int slot, int radius, FlipMasks flips, ulong* qw, QueryScratch scratch, int set, int found)
     {
         int rem = _remainderBits[slot];
         uint remMask = (1u << rem) - 1;
         uint qrem = Extract(qw, _offsets[slot], _widths[slot]) & remMask;
-        var flips = FlipMasks.Get(Layout.DirectoryBits[slot], radius);
-        byte[] flipCounts = flips.Flips;
-        uint[] starts = scratch.Starts, ends = scratch.Ends, candidates = scratch.Candidates;
         uint* post = _postings[slot].As<uint>();
         uint slotTag = (uint)slot << MihLayout.PositionBits;
-        for (int j = 0; j < flipCounts.Length; j++)
+        int count = flips.Flips.Length;
+        fixed (byte* flipCounts = flips.Flips)
+        fixed (uint* starts = scratch.Starts[set], ends = scratch.Ends[set], candidates = scratch.Candidates)
         {
-            uint s = starts[j], e = ends[j];
-            int allowed = radius - flipCounts[j];
-            // Branch-free: write every posting, keep it only if it passes.
-            for (uint t = s; t < e; t++)
+            for (int j = 0; j < count; j++)
             {
-                uint v = post[t];
-                candidates[found] = (v >> rem) | slotTag;
-                found += BitOperations.PopCount((v ^ qrem) & remMask) <= allowed ? 1 : 0;
+                uint s = starts[j], e = ends[j];
+                int allowed = radius - flipCounts[j];
+                // Branch-free: write every posting, keep it only if it passes.
+                for (uint t = s; t < e; t++)
+                {
+                    uint v = post[t];
+                    candidates[found] = (v >> rem) | slotTag;
+                    found += BitOperations.PopCount((v ^ qrem) & remMask) <= allowed ? 1 : 0;
+                }
             }
         }
         return found;
@@ -304,17 +337,28 @@ internal sealed class QueryScratch
 
     public static QueryScratch Current => t_current ??= new QueryScratch();
 
-    public uint[] Starts = new uint[256];
-    public uint[] Ends = new uint[256];
+    /// <summary>Two sets of bucket bounds: one slot's are scanned while the next slot's are read.</summary>
+    public readonly uint[][] Starts = [new uint[256], new uint[256]];
+    public readonly uint[][] Ends = [new uint[256], new uint[256]];
+    public readonly int[] Entries = new int[2];
+    public readonly FlipMasks[] Masks = new FlipMasks[MihLayout.MaxSlots];
     public uint[] Candidates = new uint[4096];
 
     public void EnsureProbes(int n)
     {
-        if (Starts.Length < n)
+        if (Starts[0].Length < n)
         {
             int size = (int)BitOperations.RoundUpToPowerOf2((uint)n);
-            Starts = new uint[size];
-            Ends = new uint[size];
+            // Keep the set that may still hold the previous slot's bounds.
+            for (int set = 0; set < 2; set++)
+            {
+                var starts = new uint[size];
+                var ends = new uint[size];
+                Starts[set].CopyTo(starts, 0);
+                Ends[set].CopyTo(ends, 0);
+                Starts[set] = starts;
+                Ends[set] = ends;
+            }
         }
     }
 
