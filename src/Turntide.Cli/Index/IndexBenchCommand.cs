@@ -70,7 +70,7 @@ internal static class IndexBenchCommand
         };
         command.SetAction(parse => Run(new Settings(parse.GetValue(counts)!, parse.GetValue(data)!, parse.GetValue(distances)!,
             parse.GetValue(queries), parse.GetValue(threads), parse.GetValue(slots), parse.GetValue(bucket), parse.GetValue(plan),
-            parse.GetValue(snapshot), parse.GetValue(seed)), Console.Out));
+            parse.GetValue(snapshot), parse.GetValue(seed)), parse.InvocationConfiguration.Output));
         return command;
     }
 

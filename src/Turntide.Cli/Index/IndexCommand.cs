@@ -20,7 +20,7 @@ internal static class IndexCommand
         };
         var maxLines = MaxLinesOption();
         var build = new Command("build", "Build an index snapshot from a hash list.") { hashFile, output, maxLines };
-        build.SetAction(parse => Build(parse.GetValue(hashFile)!, parse.GetValue(output)!, parse.GetValue(maxLines), Console.Error));
+        build.SetAction(parse => Build(parse.GetValue(hashFile)!, parse.GetValue(output)!, parse.GetValue(maxLines), parse.InvocationConfiguration.Error));
         return new Command("index", "Build and inspect Hamming-distance indexes of 256-bit hashes (PDQ).") { build };
     }
 

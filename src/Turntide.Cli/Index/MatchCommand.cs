@@ -50,7 +50,7 @@ internal static class MatchCommand
                 r.AddError("Give exactly one of --index FILE or --hashes FILE.");
         });
         command.SetAction(parse => Run(parse.GetValue(index), parse.GetValue(hashes), parse.GetValue(queries)!, parse.GetValue(maxDistance),
-            parse.GetValue(threads), parse.GetValue(map), parse.GetValue(maxLines), Console.Out, Console.Error));
+            parse.GetValue(threads), parse.GetValue(map), parse.GetValue(maxLines), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 

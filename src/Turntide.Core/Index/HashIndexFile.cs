@@ -193,6 +193,9 @@ public static unsafe class HashIndexFile
             sections[i] = s;
         }
 
+        if (options.Verify)
+            CheckPadding(path, handle, sections, tableOffset);
+
         // Views keep the mapping alive after the file handle closes; the mapping object goes when its views do.
         var map = options.MemoryMap && fileLength > HeaderSize
             ? MemoryMappedFile.CreateFromFile(handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true)
@@ -312,6 +315,29 @@ public static unsafe class HashIndexFile
         {
             if ((post[i] >> remainderBits) >= (uint)count)
                 throw Bad(path, $"segment {seg}: slot {slot} posting {i} points past the segment");
+        }
+    }
+
+    /// <summary>
+    /// Between sections lies only zero padding up to the next 4096-byte boundary, so that every byte of the
+    /// file is covered by a checksum or by this check.
+    /// </summary>
+    private static void CheckPadding(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, Section[] sections, long tableOffset)
+    {
+        long position = HeaderSize;
+        var gap = new byte[Alignment];
+        foreach (var s in sections.OrderBy(s => s.Offset).Append(new Section(0, 0, 0, tableOffset, 0, 0)))
+        {
+            long length = s.Offset - position;
+            if (length < 0 || length >= Alignment)
+                throw Bad(path, "its sections overlap or leave a gap");
+            if (length > 0)
+            {
+                var span = gap.AsSpan(0, (int)length);
+                if (RandomAccess.Read(handle, span, position) != length || span.IndexOfAnyExcept((byte)0) >= 0)
+                    throw Bad(path, $"the padding at byte {position} is damaged");
+            }
+            position = s.Offset + s.Length;
         }
     }
 

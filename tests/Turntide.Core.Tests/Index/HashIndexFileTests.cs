@@ -77,16 +77,22 @@ public sealed class HashIndexFileTests : IDisposable
     }
 
     [Fact]
-    public void AFlippedByteInTheDataIsReportedAsDamage()
+    public void AFlippedByteAnywhereIsReportedAsDamage()
     {
         string path = SavedSample();
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x10;
-        File.WriteAllBytes(path, bytes);
-        var error = Assert.Throws<InvalidDataException>(() => HashIndex.Load(path));
-        Assert.Contains("damaged", error.Message);
-        Assert.StartsWith(path, error.Message);
-        Assert.Throws<InvalidDataException>(() => HashIndex.Load(path, new HashIndexLoadOptions { MemoryMap = true }));
+        var original = File.ReadAllBytes(path);
+        // Header, section data, padding and the section table alike.
+        foreach (int at in new[] { 9, 20, 40, 100, 4096 + 7 }.Concat(Enumerable.Range(1, 12).Select(i => original.Length * i / 13)).Append(original.Length - 3))
+        {
+            var bytes = (byte[])original.Clone();
+            bytes[at] ^= 0x10;
+            File.WriteAllBytes(path, bytes);
+            var error = Assert.Throws<InvalidDataException>(() => HashIndex.Load(path));
+            Assert.StartsWith(path, error.Message);
+            Assert.Throws<InvalidDataException>(() => HashIndex.Load(path, new HashIndexLoadOptions { MemoryMap = true }));
+        }
+        File.WriteAllBytes(path, original);
+        using var sound = HashIndex.Load(path);
     }
 
     [Fact]
