@@ -153,6 +153,7 @@ internal sealed unsafe class MihSegment : Segment
     /// <summary>For tests: always scan (true), always probe (false), or let the cost model choose (null).</summary>
     internal bool? ForceScan { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Query(Hash256 query, int maxDistance, List<IndexMatch> output, QueryPlan plan = QueryPlan.Auto)
     {
         if (PrefersScan(maxDistance, plan))
@@ -203,6 +204,7 @@ internal sealed unsafe class MihSegment : Segment
         GC.KeepAlive(this);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrefetchCandidates(uint[] candidates, int from, int to)
     {
         Hash256* hashes = Hashes;
@@ -214,6 +216,7 @@ internal sealed unsafe class MihSegment : Segment
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrefetchDirectory(int slot, FlipMasks flips, ulong* qw)
     {
         uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
@@ -227,6 +230,7 @@ internal sealed unsafe class MihSegment : Segment
     }
 
     /// <summary>Reads the bucket bounds of every probe of the slot into buffer set <paramref name="set"/> and requests the buckets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadDirectory(int slot, FlipMasks flips, ulong* qw, QueryScratch scratch, int set)
     {
         uint prefix = Extract(qw, _offsets[slot], _widths[slot]) >> _remainderBits[slot];
@@ -253,6 +257,7 @@ internal sealed unsafe class MihSegment : Segment
     }
 
     /// <summary>Appends to the candidates every posting whose bucket and remainder bits are within the slot's radius.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ScanBuckets(int slot, int radius, FlipMasks flips, ulong* qw, QueryScratch scratch, int set, int found)
     {
         int rem = _remainderBits[slot];
@@ -284,6 +289,7 @@ internal sealed unsafe class MihSegment : Segment
     /// Checks each candidate's full distance, and reports it only from the first slot that could have found
     /// it, so an entry found through several slots is reported once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Verify(Hash256 query, ulong* qw, int maxDistance, Span<int> radii, uint[] candidates, int found, List<IndexMatch> output)
     {
         Hash256* hashes = Hashes;
