@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Turntide.Core.Index;
 
 namespace Turntide.Cli.Index;
@@ -55,7 +56,7 @@ internal static class IndexCommand
         foreach (var bad in entries.Bad)
             stderr.WriteLine($"turntide: {bad}");
         double readSeconds = clock.Elapsed.TotalSeconds;
-        using var index = HashIndex.Build(entries.Ids.ToArray(), entries.Hashes.ToArray());
+        using var index = HashIndex.Build(CollectionsMarshal.AsSpan(entries.Ids), CollectionsMarshal.AsSpan(entries.Hashes));
         double buildSeconds = clock.Elapsed.TotalSeconds - readSeconds;
         try
         {

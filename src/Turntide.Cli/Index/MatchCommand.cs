@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Turntide.Core.Index;
 
@@ -73,7 +74,7 @@ internal static class MatchCommand
                 foreach (var line in entries.Bad)
                     stderr.WriteLine($"turntide: {line}");
                 bad += entries.Bad.Count;
-                index = HashIndex.Build(entries.Ids.ToArray(), entries.Hashes.ToArray());
+                index = HashIndex.Build(CollectionsMarshal.AsSpan(entries.Ids), CollectionsMarshal.AsSpan(entries.Hashes));
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)

@@ -24,7 +24,8 @@ public sealed record HashIndexLoadOptions
 /// section table offset, the table's XxHash3 and the header's own XxHash3), data sections each aligned to
 /// 4096 bytes (so they can be mapped in place), and at the end the section table: 40 bytes per section
 /// (kind, segment, slot, reserved, offset, length, XxHash3 of its bytes).
-/// A segment is its info section (kind, count, slot layout), its hashes (32 bytes each, the four 64-bit
+/// A segment is its info section (kind, count, slot count, requested directory bits, then per slot its bit
+/// offset, width and directory bits), its hashes (32 bytes each, the four 64-bit
 /// words W0..W3), ids (8 bytes each), tombstones (one bit per entry), and for a multi-index segment each
 /// slot's directory ((2^bits + 1) uint32) and postings (one uint32 per entry).
 /// </summary>
@@ -120,6 +121,7 @@ public static unsafe class HashIndexFile
         BinaryPrimitives.WriteUInt32LittleEndian(info, (uint)(mih is null ? SegmentKind.Flat : SegmentKind.MultiIndex));
         BinaryPrimitives.WriteInt32LittleEndian(info.AsSpan(4), count);
         BinaryPrimitives.WriteInt32LittleEndian(info.AsSpan(8), slots);
+        BinaryPrimitives.WriteInt32LittleEndian(info.AsSpan(12), mih?.Layout.RequestedDirectoryBits ?? 0);
         for (int i = 0; i < slots; i++)
         {
             var e = info.AsSpan(16 + i * 16);
@@ -277,7 +279,10 @@ public static unsafe class HashIndexFile
 
         if (slots is < 8 or > MihLayout.MaxSlots || info.Length != 16 + slots * 16)
             throw Bad(path, $"segment {seg}: {slots} slots");
-        var layout = new MihLayout(slots, BinaryPrimitives.ReadInt32LittleEndian(info.AsSpan(16 + 8)), count);
+        int requested = BinaryPrimitives.ReadInt32LittleEndian(info.AsSpan(12));
+        if (requested is < 1 or > 32)
+            throw Bad(path, $"segment {seg}: {requested} directory bits");
+        var layout = new MihLayout(slots, requested, count);
         for (int i = 0; i < slots; i++)
         {
             var e = info.AsSpan(16 + i * 16);

@@ -27,6 +27,7 @@ internal sealed class MihLayout
         if (slotCount is < 8 or > MaxSlots)
             throw new ArgumentOutOfRangeException(nameof(slotCount), slotCount, $"8..{MaxSlots} slots.");
         SlotCount = slotCount;
+        RequestedDirectoryBits = directoryBits;
         Offsets = new int[slotCount];
         Widths = new int[slotCount];
         DirectoryBits = new int[slotCount];
@@ -44,6 +45,9 @@ internal sealed class MihLayout
     }
 
     public int SlotCount { get; }
+
+    /// <summary>The directory bits asked for; <see cref="DirectoryBits"/> holds what each slot got.</summary>
+    public int RequestedDirectoryBits { get; }
 
     public int[] Offsets { get; }
 

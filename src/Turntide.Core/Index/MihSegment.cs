@@ -10,9 +10,10 @@ namespace Turntide.Core.Index;
 /// leading bits) and a postings array of one uint per entry: the entry's position, shifted left over the
 /// slot's remaining bits, which are kept there so a bucket is filtered without touching the hash.
 /// <para>
-/// A query is memory-bound: it issues every directory prefetch of a slot, then reads the directory and
-/// prefetches the buckets, then scans the buckets and prefetches candidate hashes, and only then verifies, so
-/// many cache misses are in flight at once instead of one after another.
+/// A query is memory-bound, so it runs as a pipeline over the slots: directory lines are requested two
+/// slots ahead, buckets one slot ahead, candidate hashes as soon as a slot yields them, and verification
+/// comes last, so many cache misses are in flight at once instead of one after another. (A rolling
+/// pipeline over all probes with a fixed distance of 16 was measured and was slower.)
 /// </para>
 /// </summary>
 internal sealed unsafe class MihSegment : Segment

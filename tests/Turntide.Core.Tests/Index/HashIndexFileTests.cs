@@ -56,6 +56,24 @@ public sealed class HashIndexFileTests : IDisposable
         Assert.DoesNotContain(loaded.Query(entries[1].Item2, 0), m => m.Id == entries[1].Item1);
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(11)]
+    [InlineData(16)]
+    public void EverySlotLayoutRoundTrips(int slots)
+    {
+        var hashes = SyntheticHashes.Clustered(3_000, slots, clusterSize: 10, maxSpread: 40);
+        var ids = Enumerable.Range(0, hashes.Length).Select(i => (long)i).ToArray();
+        string path = Path.Combine(_folder, $"slots-{slots}.tidx");
+        using (var index = HashIndex.Build(ids, hashes, new HashIndexOptions { SlotCount = slots }))
+            index.Save(path);
+        using var loaded = HashIndex.Load(path);
+        Assert.Equal(slots, loaded.GetStatistics().SlotCount);
+        var entries = ids.Zip(hashes).ToList();
+        foreach (var query in hashes.Where((_, i) => i % 250 == 0))
+            Oracle.Equal(Oracle.Expected(entries, query, 31), loaded.Query(query, 31), $"{slots} slots");
+    }
+
     [Fact]
     public void EmptyIndexRoundTrips()
     {
