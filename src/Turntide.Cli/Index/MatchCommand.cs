@@ -11,8 +11,11 @@ internal static class MatchCommand
 {
     public static Command Create()
     {
-        var index = new Option<string>("--index") { Description = "An index snapshot written by 'turntide index build'." };
-        var hashes = new Option<string>("--hashes") { Description = "A hash[,id] list to index on the fly instead of --index." };
+        var index = new Option<string>("--index")
+        {
+            Description = "An index snapshot written by 'turntide index build' (a plain hash[,id] list given here is indexed on the fly).",
+        };
+        var hashes = new Option<string>("--hashes") { Description = "A hash[,id] list to index on the fly, instead of --index." };
         var queries = new Option<string>("--queries")
         {
             Description = "The query hashes, one per line (anything after a comma is ignored, so 'turntide hash' output works).",
@@ -64,13 +67,19 @@ internal static class MatchCommand
         string source = indexFile ?? hashFile!;
         try
         {
-            if (indexFile is not null)
+            if (indexFile is not null && (!File.Exists(indexFile) || HashIndexFile.HasMagic(indexFile)))
             {
                 index = HashIndex.Load(indexFile, new HashIndexLoadOptions { MemoryMap = map });
             }
             else
             {
-                var entries = HashListFile.ReadEntries(hashFile!, maxLines);
+                // A plain hash list (given with --hashes, or with --index) is indexed on the fly.
+                var entries = HashListFile.ReadEntries(source, maxLines);
+                if (entries.Ids.Count == 0 && entries.Bad.Count > 0)
+                {
+                    stderr.WriteLine($"turntide: {source}: neither a Turntide hash index nor a hash list (line {entries.Bad[0].Line}: {entries.Bad[0].Reason})");
+                    return 1;
+                }
                 foreach (var line in entries.Bad)
                     stderr.WriteLine($"turntide: {line}");
                 bad += entries.Bad.Count;

@@ -44,7 +44,7 @@ public sealed class IndexCliTests : IDisposable
         Assert.Contains("indexed 4 hashes", build.Err);
 
         string queries = WriteFile("queries.txt", $"{Flip(b, 3)},100,photo.jpg\n{A}\n{SyntheticHashes.Random(new Random(9))}\n");
-        foreach (var source in new[] { new[] { "--index", indexFile }, ["--index", indexFile, "--mmap"], ["--hashes", hashFile] })
+        foreach (var source in new[] { new[] { "--index", indexFile }, ["--index", indexFile, "--mmap"], ["--hashes", hashFile], ["--index", hashFile] })
         {
             var match = Match([.. source, "--queries", queries]);
             Assert.Equal(0, match.Exit);
@@ -82,12 +82,24 @@ public sealed class IndexCliTests : IDisposable
     }
 
     [Fact]
-    public void AHashFileGivenAsIndexIsRefusedClearly()
+    public void AFileThatIsNeitherIndexNorHashListIsRefusedClearly()
     {
         string hashFile = WriteFile("bank.txt", $"{A}\n");
-        var match = Match("--index", hashFile, "--queries", hashFile);
+        string other = WriteFile("notes.txt", "meeting at noon\nbring the slides\n");
+        var match = Match("--index", other, "--queries", hashFile);
         Assert.Equal(1, match.Exit);
-        Assert.Contains("not a Turntide hash index", match.Err);
+        Assert.Contains($"{other}: neither a Turntide hash index nor a hash list (line 1: ", match.Err);
+        Assert.Empty(match.Out);
+
+        // A damaged snapshot is reported as such, not read as text.
+        string indexFile = Path.Combine(_folder, "bank.tidx");
+        Assert.Equal(0, Cli("index", "build", "--out", indexFile, hashFile).Exit);
+        var bytes = File.ReadAllBytes(indexFile);
+        File.WriteAllBytes(indexFile, bytes[..^10]);
+        var damaged = Match("--index", indexFile, "--queries", hashFile);
+        Assert.Equal(1, damaged.Exit);
+        Assert.Contains("truncated", damaged.Err);
+
         var missing = Match("--index", Path.Combine(_folder, "nope.tidx"), "--queries", hashFile);
         Assert.Equal(1, missing.Exit);
         Assert.Contains("no such file", missing.Err);
