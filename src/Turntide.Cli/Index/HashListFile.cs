@@ -33,25 +33,20 @@ internal static class HashListFile
     public static Entries ReadEntries(string path, long maxLines = DefaultMaxLines)
     {
         var result = new Entries();
-        foreach (var (lineNumber, line) in Lines(path, maxLines))
+        ForEachLine(path, maxLines, (number, line, tooLong) =>
         {
-            if (line is null)
-            {
-                result.Bad.Add(new BadLine(path, lineNumber, TooLong));
-                continue;
-            }
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            if (TryParseEntry(line, lineNumber, out var hash, out long id, out string? error))
+            if (tooLong)
+                result.Bad.Add(new BadLine(path, number, TooLong));
+            else if (line.IsWhiteSpace())
+                return;
+            else if (TryParseEntry(line, number, out var hash, out long id, out string? error))
             {
                 result.Ids.Add(id);
                 result.Hashes.Add(hash);
             }
             else
-            {
-                result.Bad.Add(new BadLine(path, lineNumber, error!));
-            }
-        }
+                result.Bad.Add(new BadLine(path, number, error!));
+        });
         return result;
     }
 
@@ -61,22 +56,22 @@ internal static class HashListFile
     {
         var queries = new List<Query>();
         var bad = new List<BadLine>();
-        foreach (var (lineNumber, line) in Lines(path, maxLines))
+        ForEachLine(path, maxLines, (number, line, tooLong) =>
         {
-            if (line is null)
+            if (tooLong)
             {
-                bad.Add(new BadLine(path, lineNumber, TooLong));
-                continue;
+                bad.Add(new BadLine(path, number, TooLong));
+                return;
             }
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
+            if (line.IsWhiteSpace())
+                return;
             int comma = line.IndexOf(',');
-            var field = (comma < 0 ? line.AsSpan() : line.AsSpan(0, comma)).Trim();
+            var field = (comma < 0 ? line : line[..comma]).Trim();
             if (Hash256.TryParse(field, out var hash, out var error))
-                queries.Add(new Query(lineNumber, hash));
+                queries.Add(new Query(number, hash));
             else
-                bad.Add(new BadLine(path, lineNumber, error!));
-        }
+                bad.Add(new BadLine(path, number, error!));
+        });
         return (queries, bad);
     }
 
@@ -101,59 +96,74 @@ internal static class HashListFile
         return true;
     }
 
+    private delegate void LineHandler(long number, ReadOnlySpan<char> line, bool tooLong);
+
     /// <summary>
-    /// Lines with 1-based numbers, read in chunks so that no line is held past <see cref="MaxLineLength"/>
-    /// characters: a longer one comes back as null and is reported, whatever its length.
+    /// Calls <paramref name="handle"/> for each line with its 1-based number, straight from the read buffer
+    /// (no string per line). No line is held past <see cref="MaxLineLength"/> characters: a longer one is
+    /// reported as too long, whatever its length.
     /// </summary>
-    private static IEnumerable<(long Number, string? Line)> Lines(string path, long maxLines)
+    private static void ForEachLine(string path, long maxLines, LineHandler handle)
     {
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 20);
         var buffer = new char[1 << 16];
-        var line = new System.Text.StringBuilder();
+        var carry = new char[MaxLineLength + 2];
+        int carried = 0;
         bool tooLong = false;
         long number = 0;
+
+        void Keep(ReadOnlySpan<char> piece)
+        {
+            if (tooLong)
+                return;
+            if (carried + piece.Length > carry.Length)
+            {
+                tooLong = true;
+                carried = 0;
+                return;
+            }
+            piece.CopyTo(carry.AsSpan(carried));
+            carried += piece.Length;
+        }
+
+        void Emit(ReadOnlySpan<char> line)
+        {
+            if (++number > maxLines)
+                throw new InvalidDataException($"{path}: more than {maxLines} lines (see --max-lines)");
+            if (line.Length > 0 && line[^1] == '\r')
+                line = line[..^1];
+            handle(number, tooLong ? default : line, tooLong || line.Length > MaxLineLength);
+            carried = 0;
+            tooLong = false;
+        }
+
         int read;
         while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
             int start = 0;
             while (start < read)
             {
-                int newline = Array.IndexOf(buffer, '\n', start, read - start);
-                int end = newline < 0 ? read : newline;
-                if (!tooLong)
-                {
-                    line.Append(buffer, start, end - start);
-                    if (line.Length > MaxLineLength + 1)
-                    {
-                        tooLong = true;
-                        line.Clear();
-                    }
-                }
+                int newline = buffer.AsSpan(start, read - start).IndexOf('\n');
                 if (newline < 0)
+                {
+                    Keep(buffer.AsSpan(start, read - start));
                     break;
-                if (++number > maxLines)
-                    throw new InvalidDataException($"{path}: more than {maxLines} lines (see --max-lines)");
-                yield return (number, Finish(line, tooLong));
-                line.Clear();
-                tooLong = false;
-                start = newline + 1;
+                }
+                var piece = buffer.AsSpan(start, newline);
+                if (carried == 0 && !tooLong)
+                {
+                    Emit(piece);
+                }
+                else
+                {
+                    Keep(piece);
+                    Emit(carry.AsSpan(0, carried));
+                }
+                start += newline + 1;
             }
         }
-        if (line.Length > 0 || tooLong)
-        {
-            if (++number > maxLines)
-                throw new InvalidDataException($"{path}: more than {maxLines} lines (see --max-lines)");
-            yield return (number, Finish(line, tooLong));
-        }
-    }
-
-    private static string? Finish(System.Text.StringBuilder line, bool tooLong)
-    {
-        if (tooLong)
-            return null;
-        if (line.Length > 0 && line[^1] == '\r')
-            line.Length--;
-        return line.Length > MaxLineLength ? null : line.ToString();
+        if (carried > 0 || tooLong)
+            Emit(carry.AsSpan(0, carried));
     }
 
     private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
