@@ -321,7 +321,9 @@ public sealed class HashIndex : IHashIndex, IDisposable
                 return;
             _maintenanceQueued = true;
             var previous = _maintenance;
-            _maintenance = previous.ContinueWith(_ => Maintain(), TaskScheduler.Default);
+            // A thread of its own, not the thread pool: a busy pool (queries, callers' work) must not starve
+            // merges, or frozen tails would pile up and every query would scan them.
+            _maintenance = previous.ContinueWith(_ => Maintain(), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
