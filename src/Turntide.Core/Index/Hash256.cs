@@ -76,6 +76,18 @@ public readonly record struct Hash256(ulong W0, ulong W1, ulong W2, ulong W3)
             error = $"'{Shorten(text)}' is not a 256-bit hash: expected {HexLength} hex digits, got {text.Length} characters.";
             return false;
         }
+        // Fast path: the runtime's vectorised hex decoder, then the words big-endian (word 3 first).
+        Span<byte> bytes = stackalloc byte[32];
+        if (Convert.FromHexString(text, bytes, out _, out int written) == System.Buffers.OperationStatus.Done && written == 32)
+        {
+            hash = new Hash256(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes));
+            error = null;
+            return true;
+        }
         Span<ulong> w = stackalloc ulong[4];
         for (int c = 0; c < HexLength; c++)
         {
