@@ -7,6 +7,7 @@ using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server;
@@ -36,6 +37,7 @@ public static class ServerApp
         builder.Services.AddTurntideData(options);
         builder.AddMembers();
         builder.AddAudit();
+        builder.AddTaxonomy();
         builder.AddBanks();
         builder.AddMatching();
         builder.AddHashing();
@@ -50,7 +52,10 @@ public static class ServerApp
         app.MapHealth();
         var api = app.MapApi();
         if (options.ParsedRoles.HasFlag(ServerRoles.Hub))
+        {
             api.MapBanksApi();
+            api.MapTaxonomyApi();
+        }
         if (options.ParsedRoles.HasFlag(ServerRoles.Node))
         {
             api.MapHashingApi();

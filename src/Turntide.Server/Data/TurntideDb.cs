@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Data;
 
@@ -20,6 +21,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<ContentSignal> Signals => Set<ContentSignal>();
     public DbSet<ContentLabel> Labels => Set<ContentLabel>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<TaxonomyTerm> TaxonomyTerms => Set<TaxonomyTerm>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -96,6 +98,17 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(l => l.Label).HasMaxLength(ContentLabel.MaxLength);
             e.HasOne<BankContent>().WithMany(c => c.Labels).HasForeignKey(l => l.ContentId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(l => l.Label);
+        });
+
+        builder.Entity<TaxonomyTerm>(e =>
+        {
+            e.ToTable("taxonomy_terms");
+            e.HasKey(t => t.Label);
+            e.Property(t => t.Label).HasMaxLength(ContentLabel.MaxLength);
+            e.Property(t => t.Facet).HasMaxLength(16);
+            e.Property(t => t.Description).HasMaxLength(TaxonomyTerm.MaxDescriptionLength);
+            e.HasIndex(t => t.Facet);
+            e.HasData(DefaultTaxonomy.Rows());
         });
 
         builder.Entity<AuditEntry>(e =>

@@ -15,10 +15,12 @@ public static class Policies
     public const string ApiMatch = "api:match";
     public const string ApiReadBanks = "api:read-banks";
     public const string ApiCurateBanks = "api:curate-banks";
+    public const string ApiManageTaxonomy = "api:manage-taxonomy";
     // Pages (people)
     public const string PageSignedIn = "page:signed-in";
     public const string PageReadBanks = "page:read-banks";
     public const string PageCurateBanks = "page:curate-banks";
+    public const string PageManageTaxonomy = "page:manage-taxonomy";
     public const string PageManageMembers = "page:manage-members";
     public const string PageManageOrganisations = "page:manage-organisations";
     public const string PageReadAudit = "page:read-audit";
@@ -35,6 +37,8 @@ public static class Policies
         ["read-banks"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
         ["curate-banks"] = [Roles.Admin, Roles.Analyst],
         ["manage-members"] = [Roles.Admin],
+        // Of the forum operator only: the label vocabulary is the forum's.
+        ["manage-taxonomy"] = [Roles.Admin, Roles.Analyst],
         ["read-audit"] = [Roles.Auditor, Roles.Admin],
     };
 
@@ -47,12 +51,16 @@ public static class Policies
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(ApiCurateBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiManageTaxonomy, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
 
         options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());
         options.AddPolicy(PageReadBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["read-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(PageCurateBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(PageManageTaxonomy, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
         options.AddPolicy(PageManageMembers, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-members"]));
         options.AddPolicy(PageManageOrganisations, p => p.AddAuthenticationSchemes(cookie).RequireRole(Roles.Admin)
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
