@@ -1,6 +1,7 @@
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Demo;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Health;
@@ -39,6 +40,7 @@ public static class ServerApp
         builder.AddAudit();
         builder.AddTaxonomy();
         builder.AddBanks();
+        builder.AddContributions();
         builder.AddMatching();
         builder.AddHashing();
         builder.AddDemo();
@@ -55,6 +57,7 @@ public static class ServerApp
         {
             api.MapBanksApi();
             api.MapTaxonomyApi();
+            api.MapContributionsApi();
         }
         if (options.ParsedRoles.HasFlag(ServerRoles.Node))
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
 
@@ -22,6 +23,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<ContentLabel> Labels => Set<ContentLabel>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<TaxonomyTerm> TaxonomyTerms => Set<TaxonomyTerm>();
+    public DbSet<Contribution> Contributions => Set<Contribution>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -109,6 +111,17 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(t => t.Description).HasMaxLength(TaxonomyTerm.MaxDescriptionLength);
             e.HasIndex(t => t.Facet);
             e.HasData(DefaultTaxonomy.Rows());
+        });
+
+        builder.Entity<Contribution>(e =>
+        {
+            e.ToTable("contributions");
+            e.Property(c => c.ContributedBy).HasMaxLength(200);
+            e.Property(c => c.Labels).HasMaxLength(Contribution.MaxLabelsText);
+            e.Property(c => c.Note).HasMaxLength(BankContent.MaxNoteLength);
+            e.HasOne<BankContent>().WithMany().HasForeignKey(c => c.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.ContentId, c.OrganisationId }).IsUnique();
         });
 
         builder.Entity<AuditEntry>(e =>

@@ -29,6 +29,8 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
     private static bool ManagesTaxonomy(AccessFixture.Principal p) =>
         p.Kind == OrganisationKinds.Forum && p.Role is Roles.Admin or Roles.Analyst;
 
+    private static readonly Guid NoSuchId = new("00000000-0000-7000-8000-00000000c0de");
+
     private sealed record ApiCase(string Method, string Path, Func<HttpContent?> Body, Func<AccessFixture.Principal, bool> Allowed);
 
     private IEnumerable<ApiCase> ApiCases()
@@ -54,6 +56,10 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("GET", "/api/v1/taxonomy", () => null, Matches);
         yield return new("POST", "/api/v1/taxonomy", () => Json($$"""{"label":"entity:g{{Guid.NewGuid():n}}"}"""), ManagesTaxonomy);
         yield return new("PATCH", "/api/v1/taxonomy/behaviour:threat", () => Json($$"""{"description":"d{{Guid.NewGuid():n}}"}"""), ManagesTaxonomy);
+        yield return new("POST", "/api/v1/contributions", () => Json($$"""{"bank":"ACCESS","signals":[{"signal_type":"md5","value":"{{Guid.NewGuid():n}}"}],"labels":["severity:crisis"]}"""), Curates);
+        // No such contribution: a role the policy lets through gets 404, any other 403.
+        yield return new("DELETE", $"/api/v1/contributions/{NoSuchId}", () => null, Curates);
+        yield return new("GET", $"/api/v1/content/{fixture.ContentId}/contributions", () => null, Matches);
         yield return new("GET", "/openapi/v1.json", () => null, _ => true);
         yield return new("GET", "/api/docs", () => null, _ => true);
     }
@@ -198,7 +204,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
 
     private string Normalize(string path) =>
         Generalize(path.Split('?')[0].Replace(fixture.BankId.ToString(), "{id}").Replace(fixture.ContentId.ToString(), "{id}")
-            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}").Replace("/behaviour:threat", "/{label}"));
+            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}").Replace("/behaviour:threat", "/{label}").Replace(NoSuchId.ToString(), "{id}"));
 
     /// <summary>Route templates and concrete paths meet in one form: every parameter becomes {x}.</summary>
     private static string Generalize(string pattern) =>

@@ -212,7 +212,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         return [.. result];
     }
 
-    private static string? CheckNote(string? note)
+    internal static string? CheckNote(string? note)
     {
         if (note is null)
             return null;

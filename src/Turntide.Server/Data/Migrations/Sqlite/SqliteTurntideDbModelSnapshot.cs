@@ -367,6 +367,49 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.ToTable("content_signals", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ContributedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContributedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(2592)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("ContentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("contributions", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -881,6 +924,21 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Content");
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
