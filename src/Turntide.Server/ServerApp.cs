@@ -8,6 +8,7 @@ using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Opinions;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;
 
@@ -41,6 +42,7 @@ public static class ServerApp
         builder.AddTaxonomy();
         builder.AddBanks();
         builder.AddContributions();
+        builder.AddOpinions();
         builder.AddMatching();
         builder.AddHashing();
         builder.AddDemo();
@@ -58,6 +60,7 @@ public static class ServerApp
             api.MapBanksApi();
             api.MapTaxonomyApi();
             api.MapContributionsApi();
+            api.MapOpinionsApi();
         }
         if (options.ParsedRoles.HasFlag(ServerRoles.Node))
         {

@@ -26,6 +26,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
     private static bool ReadsAudit(AccessFixture.Principal p) =>
         p.Role == Roles.Auditor || (p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin);
 
+    /// <summary>The forum operator's admins and analysts: the taxonomy and the quarantine queue.</summary>
     private static bool ManagesTaxonomy(AccessFixture.Principal p) =>
         p.Kind == OrganisationKinds.Forum && p.Role is Roles.Admin or Roles.Analyst;
 
@@ -60,6 +61,10 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         // No such contribution: a role the policy lets through gets 404, any other 403.
         yield return new("DELETE", $"/api/v1/contributions/{NoSuchId}", () => null, Curates);
         yield return new("GET", $"/api/v1/content/{fixture.ContentId}/contributions", () => null, Matches);
+        yield return new("PUT", $"/api/v1/content/{fixture.ContentId}/opinion", () => Json("""{"opinion":"agree","note":"seen"}"""), Matches);
+        yield return new("GET", $"/api/v1/content/{fixture.ContentId}/opinions", () => null, Matches);
+        yield return new("GET", "/api/v1/quarantine", () => null, ManagesTaxonomy);
+        yield return new("POST", $"/api/v1/quarantine/{NoSuchId}", () => Json("""{"decision":"restore"}"""), ManagesTaxonomy);
         yield return new("GET", "/openapi/v1.json", () => null, _ => true);
         yield return new("GET", "/api/docs", () => null, _ => true);
     }

@@ -16,6 +16,8 @@ public static class Policies
     public const string ApiReadBanks = "api:read-banks";
     public const string ApiCurateBanks = "api:curate-banks";
     public const string ApiManageTaxonomy = "api:manage-taxonomy";
+    public const string ApiGiveOpinion = "api:give-opinion";
+    public const string ApiReviewQuarantine = "api:review-quarantine";
     // Pages (people)
     public const string PageSignedIn = "page:signed-in";
     public const string PageReadBanks = "page:read-banks";
@@ -39,6 +41,10 @@ public static class Policies
         ["manage-members"] = [Roles.Admin],
         // Of the forum operator only: the label vocabulary is the forum's.
         ["manage-taxonomy"] = [Roles.Admin, Roles.Analyst],
+        // Moderators too: they meet the matches and know when one is wrong.
+        ["give-opinion"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
+        // Of the forum operator only: quarantined items wait in its queue.
+        ["review-quarantine"] = [Roles.Admin, Roles.Analyst],
         ["read-audit"] = [Roles.Auditor, Roles.Admin],
     };
 
@@ -52,6 +58,10 @@ public static class Policies
         options.AddPolicy(ApiCurateBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(ApiManageTaxonomy, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
+        options.AddPolicy(ApiGiveOpinion, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["give-opinion"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiReviewQuarantine, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["review-quarantine"])
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
 
         options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());
