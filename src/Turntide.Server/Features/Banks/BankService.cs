@@ -30,7 +30,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
     [GeneratedRegex("^[a-z0-9][a-z0-9:_.\\-/]*$")]
     private static partial Regex LabelPattern();
 
-    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default)
+    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default, bool benign = false)
     {
         name = (name ?? "").Trim();
         if (name.Length is 0 or > Bank.MaxNameLength || !BankNamePattern().IsMatch(name))
@@ -48,12 +48,12 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         var bank = new Bank
         {
             Name = name, NormalizedName = normalized, Description = description,
-            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(),
+            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(), Benign = benign,
         };
         db.Banks.Add(bank);
         scope.Record(actor, "bank.create", "bank", bank.Id.ToString(), null, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled));
+        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
         return bank;
     }
 
@@ -67,7 +67,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         bank.Enabled = enabled;
         scope.Record(actor, enabled ? "bank.enable" : "bank.disable", "bank", bank.Id.ToString(), before, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled));
+        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
         return bank;
     }
 

@@ -5,7 +5,8 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Banks;
 
-public sealed record NewBankRequest(string Name, string? Description);
+/// <param name="Benign">True for a negative bank of known-benign signals that suppress matches.</param>
+public sealed record NewBankRequest(string Name, string? Description, bool? Benign);
 
 public sealed record BankChangesRequest(bool? Enabled);
 
@@ -47,7 +48,7 @@ public static class BanksApi
 
     private static async Task<Created<BankDto>> CreateBank(NewBankRequest request, BankService banks, HttpContext http, CancellationToken ct)
     {
-        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct);
+        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct, request.Benign ?? false);
         return TypedResults.Created($"/api/v1/banks/{bank.Id}", bank.ToDto(0));
     }
 
