@@ -3,6 +3,7 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Demo;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
@@ -43,6 +44,7 @@ public static class ServerApp
         builder.AddBanks();
         builder.AddContributions();
         builder.AddOpinions();
+        builder.AddExchange();
         builder.AddMatching();
         builder.AddHashing();
         builder.AddDemo();
@@ -61,6 +63,7 @@ public static class ServerApp
             api.MapTaxonomyApi();
             api.MapContributionsApi();
             api.MapOpinionsApi();
+            api.MapExchangeApi();
         }
         if (options.ParsedRoles.HasFlag(ServerRoles.Node))
         {

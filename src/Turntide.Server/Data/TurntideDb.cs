@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
 using Turntide.Server.Features.Taxonomy;
@@ -27,6 +28,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<Contribution> Contributions => Set<Contribution>();
     public DbSet<Opinion> Opinions => Set<Opinion>();
     public DbSet<QuarantineCase> QuarantineCases => Set<QuarantineCase>();
+    public DbSet<BankMember> BankMembers => Set<BankMember>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -149,6 +151,14 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.HasOne<BankContent>().WithMany().HasForeignKey(q => q.ContentId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(q => new { q.State, q.OpenedAt });
             e.HasIndex(q => q.ContentId);
+        });
+
+        builder.Entity<BankMember>(e =>
+        {
+            e.ToTable("bank_members");
+            e.HasKey(m => new { m.BankId, m.OrganisationId });
+            e.HasOne<Bank>().WithMany().HasForeignKey(m => m.BankId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<AuditEntry>(e =>

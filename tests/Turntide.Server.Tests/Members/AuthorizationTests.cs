@@ -65,6 +65,9 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("GET", $"/api/v1/content/{fixture.ContentId}/opinions", () => null, Matches);
         yield return new("GET", "/api/v1/quarantine", () => null, ManagesTaxonomy);
         yield return new("POST", $"/api/v1/quarantine/{NoSuchId}", () => Json("""{"decision":"restore"}"""), ManagesTaxonomy);
+        yield return new("GET", "/api/v1/exchange/updates?limit=5", () => null, Matches);
+        // No such bank: a role the policy lets through gets 404, any other 403.
+        yield return new("PUT", "/api/v1/banks/NOSUCHBANK/sharing", () => Json("""{"private":false,"members":[]}"""), Curates);
         yield return new("GET", "/openapi/v1.json", () => null, _ => true);
         yield return new("GET", "/api/docs", () => null, _ => true);
     }
@@ -209,7 +212,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
 
     private string Normalize(string path) =>
         Generalize(path.Split('?')[0].Replace(fixture.BankId.ToString(), "{id}").Replace(fixture.ContentId.ToString(), "{id}")
-            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}").Replace("/behaviour:threat", "/{label}").Replace(NoSuchId.ToString(), "{id}"));
+            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}").Replace("/NOSUCHBANK/", "/{bank}/").Replace("/behaviour:threat", "/{label}").Replace(NoSuchId.ToString(), "{id}"));
 
     /// <summary>Route templates and concrete paths meet in one form: every parameter becomes {x}.</summary>
     private static string Generalize(string pattern) =>

@@ -17,6 +17,8 @@ public sealed class Bank
     /// items matches nothing at all, so a benign look-alike never raises an alert.
     /// </summary>
     public bool Benign { get; set; }
+    /// <summary>A private bank reaches, through the exchange, only its owner and the members named on it.</summary>
+    public bool Private { get; set; }
     public Guid OwnerOrganisationId { get; set; }
     public DateTime CreatedAt { get; set; }
     public List<BankContent> Contents { get; set; } = [];

@@ -286,6 +286,9 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedName")
@@ -422,6 +425,21 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("contributions", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
@@ -1034,6 +1052,21 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
                         .WithMany()
                         .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

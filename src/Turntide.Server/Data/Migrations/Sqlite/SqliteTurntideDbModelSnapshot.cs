@@ -277,6 +277,9 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedName")
@@ -411,6 +414,21 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("contributions", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
@@ -1023,6 +1041,21 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
                         .WithMany()
                         .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
