@@ -134,4 +134,41 @@ public sealed class ExchangeFeedTests
         foreach (var bad in new[] { "checkpoint=abc", "checkpoint=" + epoch + ".-1", "checkpoint=" + new string('a', 65) + ".1", "limit=0", "limit=1001" })
             Assert.Equal(HttpStatusCode.BadRequest, (await node.GetAsync($"/api/v1/exchange/updates?{bad}")).StatusCode);
     }
+
+    [Fact]
+    public async Task APrivateBankIsNotFoundThroughTheApiByOutsiders()
+    {
+        await using var server = await TestServer.StartAsync();
+        var ownerOrg = await server.CreateOrgAsync(OrganisationKinds.Platform);
+        var namedOrg = await server.CreateOrgAsync(OrganisationKinds.Platform);
+        var owner = server.WithKey(await server.CreateKeyAsync(ownerOrg.Id, Roles.Analyst));
+        var named = server.WithKey(await server.CreateKeyAsync(namedOrg.Id, Roles.Analyst));
+        var outsider = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Forum));
+        await owner.PostAsJsonAsync("/api/v1/banks", new { name = "PRIVATE" });
+        Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = true, members = new[] { namedOrg.Id } })).StatusCode);
+        var item = (await (await owner.PostAsJsonAsync("/api/v1/contributions", Contribution("PRIVATE", new string('5', 32))))
+            .Content.ReadFromJsonAsync<ContributionResult>(Json.Options))!.Content;
+
+        Assert.DoesNotContain((await outsider.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!, b => b.Name == "PRIVATE");
+        Assert.Contains((await named.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!, b => b.Name == "PRIVATE");
+        foreach (var (method, path, body) in new (string, string, object?)[]
+        {
+            ("GET", "/api/v1/banks/PRIVATE/content", null),
+            ("PATCH", "/api/v1/banks/PRIVATE", new { enabled = false }),
+            ("POST", "/api/v1/banks/PRIVATE/content", new { signals = new[] { new { signal_type = "md5", value = new string('6', 32) } } }),
+            ("GET", $"/api/v1/content/{item.Id}", null),
+            ("PATCH", $"/api/v1/content/{item.Id}", new { note = "seen" }),
+            ("GET", $"/api/v1/content/{item.Id}/contributions", null),
+            ("GET", $"/api/v1/content/{item.Id}/opinions", null),
+            ("PUT", $"/api/v1/content/{item.Id}/opinion", new { opinion = "disagree" }),
+            ("POST", "/api/v1/contributions", Contribution("PRIVATE", new string('5', 32))),
+        })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : JsonContent.Create(body) };
+            var response = await outsider.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {(int)response.StatusCode}");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await named.GetAsync($"/api/v1/content/{item.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await named.GetAsync("/api/v1/banks/PRIVATE/content")).StatusCode);
+    }
 }

@@ -40,9 +40,9 @@ public static class ContributionsApi
     }
 
     private static async Task<Ok<IReadOnlyList<ContributionDto>>> Provenance(Guid id, ContributionService contributions,
-        Banks.BankService banks, CancellationToken ct)
+        Data.TurntideDb db, HttpContext http, CancellationToken ct)
     {
-        await banks.LoadContentAsync(id, ct);
+        await Exchange.BankVisibility.RequireContentVisibleAsync(db, Actor.From(http.User), id, ct);
         return TypedResults.Ok(await contributions.ProvenanceAsync(id, ct));
     }
 }

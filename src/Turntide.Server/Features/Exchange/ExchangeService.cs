@@ -97,9 +97,8 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
     /// <summary>Shared banks for everyone; a private bank for its owner and its named members only.</summary>
     private async Task<Func<Guid, bool>> VisibleBanksAsync(Guid organisationId, CancellationToken ct)
     {
-        var hidden = (await db.Banks.AsNoTracking().Where(b => b.Private && b.OwnerOrganisationId != organisationId
-                && !db.BankMembers.Any(m => m.BankId == b.Id && m.OrganisationId == organisationId))
-            .Select(b => b.Id).ToListAsync(ct)).ToHashSet();
+        var visible = db.Banks.VisibleTo(db, organisationId).Select(b => b.Id);
+        var hidden = (await db.Banks.AsNoTracking().Where(b => !visible.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
         return bankId => !hidden.Contains(bankId);
     }
 

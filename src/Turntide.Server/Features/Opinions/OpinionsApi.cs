@@ -31,9 +31,9 @@ public static class OpinionsApi
     private static async Task<Ok<OpinionResult>> Give(Guid id, NewOpinion request, OpinionService opinions, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await opinions.GiveAsync(Actor.From(http.User), id, request, ct));
 
-    private static async Task<Ok<OpinionsPage>> List(Guid id, OpinionService opinions, CancellationToken ct)
+    private static async Task<Ok<OpinionsPage>> List(Guid id, OpinionService opinions, HttpContext http, CancellationToken ct)
     {
-        var (summary, list) = await opinions.ListAsync(id, ct);
+        var (summary, list) = await opinions.ListAsync(Actor.From(http.User), id, ct);
         return TypedResults.Ok(new OpinionsPage(summary, list));
     }
 
