@@ -19,7 +19,8 @@ public sealed class TaxonomyTests
 
     private static async Task<(TestServer Server, HttpClient Operator, HttpClient Platform)> StartAsync(string provider = "sqlite")
     {
-        var server = await TestServer.StartAsync(provider);
+        // A small body limit, so an oversized body is small enough to be sent whole before the server answers 413.
+        var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:MaxJsonBytes"] = "16384" });
         var op = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Forum));
         var platform = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Platform));
         Assert.Equal(HttpStatusCode.Created, (await platform.PostAsJsonAsync("/api/v1/banks", new { name = "TAXONOMY" })).StatusCode);
@@ -130,7 +131,7 @@ public sealed class TaxonomyTests
         await AssertProblemAsync(await op.PostAsJsonAsync("/api/v1/taxonomy", new { label = "severity:crisis" }), HttpStatusCode.Conflict, "already exists");
         await AssertProblemAsync(await op.PatchAsJsonAsync("/api/v1/taxonomy/entity:nobody", new { active = false }), HttpStatusCode.NotFound, "No taxonomy term");
         await AssertProblemAsync(await op.PatchAsJsonAsync("/api/v1/taxonomy/severity:crisis", new { description = new string('d', 501) }), HttpStatusCode.BadRequest, "limit is 500");
-        var tooBig = new StringContent("{\"label\":\"entity:x\",\"description\":\"" + new string('d', 2 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        var tooBig = new StringContent("{\"label\":\"entity:x\",\"description\":\"" + new string('d', 40_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await op.PostAsync("/api/v1/taxonomy", tooBig)).StatusCode);
         var terms = await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().TaxonomyTerms.CountAsync());
         Assert.Equal(DefaultTaxonomy.Terms.Count, terms);
