@@ -1,12 +1,16 @@
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Demo;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Opinions;
+using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server;
@@ -36,7 +40,11 @@ public static class ServerApp
         builder.Services.AddTurntideData(options);
         builder.AddMembers();
         builder.AddAudit();
+        builder.AddTaxonomy();
         builder.AddBanks();
+        builder.AddContributions();
+        builder.AddOpinions();
+        builder.AddExchange();
         builder.AddMatching();
         builder.AddHashing();
         builder.AddDemo();
@@ -50,7 +58,13 @@ public static class ServerApp
         app.MapHealth();
         var api = app.MapApi();
         if (options.ParsedRoles.HasFlag(ServerRoles.Hub))
+        {
             api.MapBanksApi();
+            api.MapTaxonomyApi();
+            api.MapContributionsApi();
+            api.MapOpinionsApi();
+            api.MapExchangeApi();
+        }
         if (options.ParsedRoles.HasFlag(ServerRoles.Node))
         {
             api.MapHashingApi();

@@ -22,7 +22,7 @@ public sealed class BankWorkflowTests(BrowserFixture fixture) : IClassFixture<Br
 
             await page.GetByLabel("Signal type").SelectOptionAsync("pdq");
             await page.GetByLabel("Signal (hex)").FillAsync(Hash);
-            await page.GetByLabel("Labels (comma separated)").FillAsync("severity:crisis, entity:browser-test");
+            await page.GetByLabel("Labels (comma separated)").FillAsync("severity:crisis, behaviour:recruitment");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add item" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("enabled");
             await Assertions.Expect(page.GetByText("content.add")).ToBeVisibleAsync();
@@ -38,7 +38,7 @@ public sealed class BankWorkflowTests(BrowserFixture fixture) : IClassFixture<Br
             Assert.Matches(new Regex("/search$"), page.Url);
             await BrowserFixture.KeepScreenshotAsync(page, "search-by-hash");
 
-            await page.GetByLabel("Hash or label").FillAsync("entity:browser");
+            await page.GetByLabel("Hash or label").FillAsync("behaviour:recr");
             await Assertions.Expect(match).ToHaveCountAsync(1);
             await match.GetByRole(AriaRole.Link).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Item") })).ToBeVisibleAsync();

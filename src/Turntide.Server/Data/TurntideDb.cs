@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Contributions;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Opinions;
+using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Data;
 
@@ -20,6 +24,11 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<ContentSignal> Signals => Set<ContentSignal>();
     public DbSet<ContentLabel> Labels => Set<ContentLabel>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<TaxonomyTerm> TaxonomyTerms => Set<TaxonomyTerm>();
+    public DbSet<Contribution> Contributions => Set<Contribution>();
+    public DbSet<Opinion> Opinions => Set<Opinion>();
+    public DbSet<QuarantineCase> QuarantineCases => Set<QuarantineCase>();
+    public DbSet<BankMember> BankMembers => Set<BankMember>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -96,6 +105,60 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(l => l.Label).HasMaxLength(ContentLabel.MaxLength);
             e.HasOne<BankContent>().WithMany(c => c.Labels).HasForeignKey(l => l.ContentId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(l => l.Label);
+        });
+
+        builder.Entity<TaxonomyTerm>(e =>
+        {
+            e.ToTable("taxonomy_terms");
+            e.HasKey(t => t.Label);
+            e.Property(t => t.Label).HasMaxLength(ContentLabel.MaxLength);
+            e.Property(t => t.Facet).HasMaxLength(16);
+            e.Property(t => t.Description).HasMaxLength(TaxonomyTerm.MaxDescriptionLength);
+            e.HasIndex(t => t.Facet);
+            e.HasData(DefaultTaxonomy.Rows());
+        });
+
+        builder.Entity<Contribution>(e =>
+        {
+            e.ToTable("contributions");
+            e.Property(c => c.ContributedBy).HasMaxLength(200);
+            e.Property(c => c.Labels).HasMaxLength(Contribution.MaxLabelsText);
+            e.Property(c => c.Note).HasMaxLength(BankContent.MaxNoteLength);
+            e.HasOne<BankContent>().WithMany().HasForeignKey(c => c.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.ContentId, c.OrganisationId }).IsUnique();
+        });
+
+        builder.Entity<Opinion>(e =>
+        {
+            e.ToTable("opinions");
+            e.Property(o => o.Kind).HasMaxLength(32);
+            e.Property(o => o.Labels).HasMaxLength(Contribution.MaxLabelsText);
+            e.Property(o => o.Note).HasMaxLength(BankContent.MaxNoteLength);
+            e.Property(o => o.GivenBy).HasMaxLength(200);
+            e.HasOne<BankContent>().WithMany().HasForeignKey(o => o.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(o => o.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(o => new { o.ContentId, o.OrganisationId }).IsUnique();
+        });
+
+        builder.Entity<QuarantineCase>(e =>
+        {
+            e.ToTable("quarantine_cases");
+            e.Property(q => q.Reason).HasMaxLength(500);
+            e.Property(q => q.State).HasMaxLength(16);
+            e.Property(q => q.ResolvedBy).HasMaxLength(200);
+            e.Property(q => q.Note).HasMaxLength(BankContent.MaxNoteLength);
+            e.HasOne<BankContent>().WithMany().HasForeignKey(q => q.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(q => new { q.State, q.OpenedAt });
+            e.HasIndex(q => q.ContentId);
+        });
+
+        builder.Entity<BankMember>(e =>
+        {
+            e.ToTable("bank_members");
+            e.HasKey(m => new { m.BankId, m.OrganisationId });
+            e.HasOne<Bank>().WithMany().HasForeignKey(m => m.BankId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<AuditEntry>(e =>

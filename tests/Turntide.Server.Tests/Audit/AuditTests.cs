@@ -24,9 +24,9 @@ public sealed class AuditTests
         var content = (await (await client.PostAsJsonAsync("/api/v1/banks/AUDITED/content", new
         {
             signals = new[] { new { signal_type = "md5", value = new string('d', 32) } },
-            labels = new[] { "x" },
+            labels = new[] { "severity:crisis" },
         })).Content.ReadFromJsonAsync<BankContentDto>(Json.Options))!;
-        await client.PatchAsJsonAsync($"/api/v1/content/{content.Id}", new { status = "quarantined", labels = new[] { "y" } });
+        await client.PatchAsJsonAsync($"/api/v1/content/{content.Id}", new { status = "quarantined", labels = new[] { "severity:promotional" } });
         var keyId = await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().ApiKeys.Where(k => k.Name == "curation").Select(k => k.Id).SingleAsync());
         await server.InScopeAsync(s => s.GetRequiredService<MembersService>().RevokeKeyAsync(TestServer.Operator, keyId));
 
@@ -40,7 +40,7 @@ public sealed class AuditTests
         var after = JsonDocument.Parse(change.After!).RootElement;
         Assert.Equal("enabled", before.GetProperty("status").GetString());
         Assert.Equal("quarantined", after.GetProperty("status").GetString());
-        Assert.Equal("y", after.GetProperty("labels")[0].GetString());
+        Assert.Equal("severity:promotional", after.GetProperty("labels")[0].GetString());
         var revoke = entries.Last();
         Assert.Null(JsonDocument.Parse(revoke.Before!).RootElement.GetProperty("revokedAt").GetString());
         Assert.NotNull(JsonDocument.Parse(revoke.After!).RootElement.GetProperty("revokedAt").GetString());

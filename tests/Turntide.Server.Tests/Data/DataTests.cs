@@ -47,7 +47,7 @@ public sealed class DataTests
             var added = await client.PostAsJsonAsync("/api/v1/banks/RESTART/content", new
             {
                 signals = new[] { new { signal_type = "pdq", value = Hash.ToUpperInvariant() }, new { signal_type = "md5", value = new string('b', 32) } },
-                labels = new[] { "severity:crisis", "entity:example" },
+                labels = new[] { "severity:crisis", "entity:unattributed" },
                 note = "kept across restarts",
             });
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
@@ -60,7 +60,7 @@ public sealed class DataTests
         var hit = Assert.Single(match!.Matches);
         Assert.Equal(contentId, hit.ContentId);
         Assert.Equal("RESTART", hit.Bank);
-        Assert.Equal(["entity:example", "severity:crisis"], hit.Labels);
+        Assert.Equal(["entity:unattributed", "severity:crisis"], hit.Labels);
         var md5 = await again.GetFromJsonAsync<MatchResponse>($"/api/v1/match?signal_type=md5&signal={new string('b', 32)}", Json.Options);
         Assert.Equal(contentId, Assert.Single(md5!.Matches).ContentId);
     }

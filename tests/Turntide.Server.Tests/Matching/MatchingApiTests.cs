@@ -98,7 +98,7 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
     {
         var bank = await NewBankAsync();
         var hash = RandomPdq();
-        var content = await AddAsync(bank, "pdq", hash, "a");
+        var content = await AddAsync(bank, "pdq", hash, "severity:promotional");
         Assert.Single((await MatchAsync("pdq", hash)).Matches);
 
         foreach (var (status, matches) in new[] { ("disabled", false), ("enabled", true), ("quarantined", false), ("enabled", true) })
@@ -108,8 +108,8 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
             Assert.Equal(matches, (await MatchAsync("pdq", hash)).Matches.Count == 1);
         }
 
-        await Curator.PatchAsJsonAsync($"/api/v1/content/{content.Id}", new { labels = new[] { "b", "entity:x" } });
-        Assert.Equal(["b", "entity:x"], Assert.Single((await MatchAsync("pdq", hash)).Matches).Labels);
+        await Curator.PatchAsJsonAsync($"/api/v1/content/{content.Id}", new { labels = new[] { "behaviour:threat", "entity:unattributed" } });
+        Assert.Equal(["behaviour:threat", "entity:unattributed"], Assert.Single((await MatchAsync("pdq", hash)).Matches).Labels);
 
         await Curator.PatchAsJsonAsync($"/api/v1/banks/{bank}", new { enabled = false });
         Assert.Empty((await MatchAsync("pdq", hash)).Matches);
@@ -162,7 +162,7 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
         var bank = await NewBankAsync();
         var original = MatchingFixture.Jpeg(7);
         var hashed = (await (await Curator.PostAsync("/api/v1/hash", File(original, "o.jpg"))).Content.ReadFromJsonAsync<HashResultDto>(Json.Options))!;
-        var content = await AddAsync(bank, "pdq", hashed.Signals[0].Value, "from-file");
+        var content = await AddAsync(bank, "pdq", hashed.Signals[0].Value, "content_type:image");
         // A re-encoded copy: different bytes, near PDQ.
         using var bitmap = SKBitmap.Decode(original);
         using var recoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 60);

@@ -26,6 +26,12 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
     private static bool ReadsAudit(AccessFixture.Principal p) =>
         p.Role == Roles.Auditor || (p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin);
 
+    /// <summary>The forum operator's admins and analysts: the taxonomy and the quarantine queue.</summary>
+    private static bool ManagesTaxonomy(AccessFixture.Principal p) =>
+        p.Kind == OrganisationKinds.Forum && p.Role is Roles.Admin or Roles.Analyst;
+
+    private static readonly Guid NoSuchId = new("00000000-0000-7000-8000-00000000c0de");
+
     private sealed record ApiCase(string Method, string Path, Func<HttpContent?> Body, Func<AccessFixture.Principal, bool> Allowed);
 
     private IEnumerable<ApiCase> ApiCases()
@@ -48,6 +54,20 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("POST", "/api/v1/banks/ACCESS/content", () => Json($$"""{"signals":[{"signal_type":"md5","value":"{{Guid.NewGuid():n}}"}]}"""), Curates);
         yield return new("GET", $"/api/v1/content/{fixture.ContentId}", () => null, Matches);
         yield return new("PATCH", $"/api/v1/content/{fixture.ContentId}", () => Json("""{"note":"checked"}"""), Curates);
+        yield return new("GET", "/api/v1/taxonomy", () => null, Matches);
+        yield return new("POST", "/api/v1/taxonomy", () => Json($$"""{"label":"entity:g{{Guid.NewGuid():n}}"}"""), ManagesTaxonomy);
+        yield return new("PATCH", "/api/v1/taxonomy/behaviour:threat", () => Json($$"""{"description":"d{{Guid.NewGuid():n}}"}"""), ManagesTaxonomy);
+        yield return new("POST", "/api/v1/contributions", () => Json($$"""{"bank":"ACCESS","signals":[{"signal_type":"md5","value":"{{Guid.NewGuid():n}}"}],"labels":["severity:crisis"]}"""), Curates);
+        // No such contribution: a role the policy lets through gets 404, any other 403.
+        yield return new("DELETE", $"/api/v1/contributions/{NoSuchId}", () => null, Curates);
+        yield return new("GET", $"/api/v1/content/{fixture.ContentId}/contributions", () => null, Matches);
+        yield return new("PUT", $"/api/v1/content/{fixture.ContentId}/opinion", () => Json("""{"opinion":"agree","note":"seen"}"""), Matches);
+        yield return new("GET", $"/api/v1/content/{fixture.ContentId}/opinions", () => null, Matches);
+        yield return new("GET", "/api/v1/quarantine", () => null, ManagesTaxonomy);
+        yield return new("POST", $"/api/v1/quarantine/{NoSuchId}", () => Json("""{"decision":"restore"}"""), ManagesTaxonomy);
+        yield return new("GET", "/api/v1/exchange/updates?limit=5", () => null, Matches);
+        // No such bank: a role the policy lets through gets 404, any other 403.
+        yield return new("PUT", "/api/v1/banks/NOSUCHBANK/sharing", () => Json("""{"private":false,"members":[]}"""), Curates);
         yield return new("GET", "/openapi/v1.json", () => null, _ => true);
         yield return new("GET", "/api/docs", () => null, _ => true);
     }
@@ -115,6 +135,9 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Add", new() { ["SignalType"] = "md5", ["SignalValue"] = Guid.NewGuid().ToString("n") }, Curates);
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Enabled", new() { ["Enabled"] = "true" }, Curates);
         yield return new("POST", $"/content/{fixture.ContentId}", new() { ["Status"] = "enabled", ["Note"] = "page" }, Curates);
+        yield return new("GET", "/taxonomy", null, Matches);
+        yield return new("POST", "/taxonomy", new() { ["Label"] = "entity:p" + Guid.NewGuid().ToString("n")[..12], ["Description"] = "page" }, ManagesTaxonomy);
+        yield return new("POST", "/taxonomy?handler=Active", new() { ["Label"] = "content_type:audio", ["Active"] = "true" }, ManagesTaxonomy);
         yield return new("GET", "/organisations", null, p => p.Role == Roles.Admin);
         yield return new("POST", "/organisations", new() { ["Name"] = "O" + Guid.NewGuid().ToString("n"), ["Kind"] = "platform" },
             p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
@@ -189,7 +212,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
 
     private string Normalize(string path) =>
         Generalize(path.Split('?')[0].Replace(fixture.BankId.ToString(), "{id}").Replace(fixture.ContentId.ToString(), "{id}")
-            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}"));
+            .Replace(fixture.OtherOrganisationId.ToString(), "{id}").Replace("/ACCESS", "/{bank}").Replace("/NOSUCHBANK/", "/{bank}/").Replace("/behaviour:threat", "/{label}").Replace(NoSuchId.ToString(), "{id}"));
 
     /// <summary>Route templates and concrete paths meet in one form: every parameter becomes {x}.</summary>
     private static string Generalize(string pattern) =>

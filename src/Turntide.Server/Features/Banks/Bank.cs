@@ -12,14 +12,21 @@ public sealed class Bank
     public string Description { get; set; } = "";
     /// <summary>A disabled bank keeps its content but matches nothing.</summary>
     public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// A negative bank: known-benign signals (a news photo, a public-service video). A query that matches one of its
+    /// items matches nothing at all, so a benign look-alike never raises an alert.
+    /// </summary>
+    public bool Benign { get; set; }
+    /// <summary>A private bank reaches, through the exchange, only its owner and the members named on it.</summary>
+    public bool Private { get; set; }
     public Guid OwnerOrganisationId { get; set; }
     public DateTime CreatedAt { get; set; }
     public List<BankContent> Contents { get; set; } = [];
 
-    public BankDto ToDto(int contentCount) => new(Id, Name, Description, Enabled, OwnerOrganisationId, CreatedAt, contentCount);
+    public BankDto ToDto(int contentCount) => new(Id, Name, Description, Enabled, OwnerOrganisationId, CreatedAt, contentCount, Benign);
 }
 
-public sealed record BankDto(Guid Id, string Name, string Description, bool Enabled, Guid OwnerOrganisationId, DateTime CreatedAt, int ContentCount);
+public sealed record BankDto(Guid Id, string Name, string Description, bool Enabled, Guid OwnerOrganisationId, DateTime CreatedAt, int ContentCount, bool Benign);
 
 /// <summary>Whether an item takes part in matching.</summary>
 public enum ContentStatus

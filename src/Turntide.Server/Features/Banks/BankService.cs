@@ -6,6 +6,7 @@ using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Signals;
+using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Banks;
 
@@ -19,7 +20,7 @@ public sealed record ContentChanges(string? Status, IReadOnlyList<string>? Label
 /// Bank curation. Every change is one transaction with its audit entry, and reaches the in-memory
 /// <see cref="SignalCatalog"/> right after it commits.
 /// </summary>
-public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCatalog catalog)
+public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCatalog catalog, TaxonomyService taxonomy)
 {
     public const int MaxPageSize = 200;
 
@@ -29,7 +30,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
     [GeneratedRegex("^[a-z0-9][a-z0-9:_.\\-/]*$")]
     private static partial Regex LabelPattern();
 
-    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default)
+    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default, bool benign = false)
     {
         name = (name ?? "").Trim();
         if (name.Length is 0 or > Bank.MaxNameLength || !BankNamePattern().IsMatch(name))
@@ -47,12 +48,12 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         var bank = new Bank
         {
             Name = name, NormalizedName = normalized, Description = description,
-            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(),
+            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(), Benign = benign,
         };
         db.Banks.Add(bank);
         scope.Record(actor, "bank.create", "bank", bank.Id.ToString(), null, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled));
+        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
         return bank;
     }
 
@@ -66,7 +67,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         bank.Enabled = enabled;
         scope.Record(actor, enabled ? "bank.enable" : "bank.disable", "bank", bank.Id.ToString(), before, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled));
+        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
         return bank;
     }
 
@@ -101,6 +102,8 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         }
         if (actor.OrganisationId is null)
             throw new DomainException("Content needs a contributing organisation.");
+        var labels = CheckLabels(input.Labels ?? []);
+        await taxonomy.RequireKnownAsync(labels, ct: ct);
 
         await using var scope = await audit.BeginAsync(ct);
         var now = Timestamps.Now();
@@ -115,7 +118,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
             UpdatedAt = now,
             Signals = signals,
         };
-        content.Labels = [.. CheckLabels(input.Labels ?? []).Select(l => new ContentLabel { ContentId = content.Id, Label = l })];
+        content.Labels = [.. labels.Select(l => new ContentLabel { ContentId = content.Id, Label = l })];
         db.Contents.Add(content);
         // Signal ids come from the database, so save before recording the snapshot that names them.
         await db.SaveChangesAsync(ct);
@@ -131,6 +134,8 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         var status = ParseStatus(changes.Status);
         var note = CheckNote(changes.Note);
         var labels = changes.Labels is null ? null : CheckLabels(changes.Labels);
+        if (labels is not null)
+            await taxonomy.RequireKnownAsync(labels, [.. content.Labels.Select(l => l.Label)], ct);
 
         await using var scope = await audit.BeginAsync(ct);
         var before = content.ToDto(content.Bank!.Name);
@@ -207,7 +212,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         return [.. result];
     }
 
-    private static string? CheckNote(string? note)
+    internal static string? CheckNote(string? note)
     {
         if (note is null)
             return null;

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Banks;
 
-public sealed record NewBankRequest(string Name, string? Description);
+/// <param name="Benign">True for a negative bank of known-benign signals that suppress matches.</param>
+public sealed record NewBankRequest(string Name, string? Description, bool? Benign);
 
 public sealed record BankChangesRequest(bool? Enabled);
 
@@ -38,33 +40,35 @@ public static class BanksApi
         return api;
     }
 
-    private static async Task<Ok<List<BankDto>>> ListBanks(TurntideDb db, CancellationToken ct)
+    private static async Task<Ok<List<BankDto>>> ListBanks(TurntideDb db, HttpContext http, CancellationToken ct)
     {
-        var rows = await db.Banks.AsNoTracking().OrderBy(b => b.Name)
+        var rows = await db.Banks.AsNoTracking().VisibleTo(db, Actor.From(http.User).OrganisationId).OrderBy(b => b.Name)
             .Select(b => new { Bank = b, Count = b.Contents.Count }).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(r => r.Bank.ToDto(r.Count)).ToList());
     }
 
     private static async Task<Created<BankDto>> CreateBank(NewBankRequest request, BankService banks, HttpContext http, CancellationToken ct)
     {
-        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct);
+        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct, request.Benign ?? false);
         return TypedResults.Created($"/api/v1/banks/{bank.Id}", bank.ToDto(0));
     }
 
-    private static async Task<Ok<BankDto>> ChangeBank(string bank, BankChangesRequest request, BankService banks, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<BankDto>> ChangeBank(string bank, BankChangesRequest request, BankService banks, TurntideDb db, HttpContext http, CancellationToken ct)
     {
         var found = await banks.FindBankAsync(bank, ct);
+        await BankVisibility.RequireVisibleAsync(db, Actor.From(http.User), found.Id, ct);
         if (request.Enabled is { } enabled)
             found = await banks.SetBankEnabledAsync(Actor.From(http.User), found.Id, enabled, ct);
         return TypedResults.Ok(found.ToDto(0));
     }
 
     private static async Task<Results<Ok<ContentPage>, ProblemHttpResult>> ListContent(string bank, BankService banks, TurntideDb db,
-        int? skip, int? take, CancellationToken ct)
+        int? skip, int? take, HttpContext http, CancellationToken ct)
     {
         if (skip is < 0 || take is < 1 or > BankService.MaxPageSize)
             return (ProblemHttpResult)Web.Problems.Bad($"skip must be 0 or more and take 1 to {BankService.MaxPageSize}.");
         var found = await banks.FindBankAsync(bank, ct);
+        await BankVisibility.RequireVisibleAsync(db, Actor.From(http.User), found.Id, ct);
         var query = db.Contents.AsNoTracking().Where(c => c.BankId == found.Id);
         int total = await query.CountAsync(ct);
         var items = await query.OrderBy(c => c.AddedAt).ThenBy(c => c.Id).Skip(skip ?? 0).Take(take ?? 50)
@@ -72,21 +76,24 @@ public static class BanksApi
         return TypedResults.Ok(new ContentPage(total, skip ?? 0, take ?? 50, [.. items.Select(c => c.ToDto(found.Name))]));
     }
 
-    private static async Task<Created<BankContentDto>> AddContent(string bank, NewContent request, BankService banks, HttpContext http, CancellationToken ct)
+    private static async Task<Created<BankContentDto>> AddContent(string bank, NewContent request, BankService banks, TurntideDb db, HttpContext http, CancellationToken ct)
     {
         var found = await banks.FindBankAsync(bank, ct);
+        await BankVisibility.RequireVisibleAsync(db, Actor.From(http.User), found.Id, ct);
         var content = await banks.AddContentAsync(Actor.From(http.User), found.Id, request, ct);
         return TypedResults.Created($"/api/v1/content/{content.Id}", content.ToDto(found.Name));
     }
 
-    private static async Task<Ok<BankContentDto>> GetContent(Guid id, BankService banks, CancellationToken ct)
+    private static async Task<Ok<BankContentDto>> GetContent(Guid id, BankService banks, TurntideDb db, HttpContext http, CancellationToken ct)
     {
+        await BankVisibility.RequireContentVisibleAsync(db, Actor.From(http.User), id, ct);
         var content = await banks.LoadContentAsync(id, ct);
         return TypedResults.Ok(content.ToDto(content.Bank!.Name));
     }
 
-    private static async Task<Ok<BankContentDto>> ChangeContent(Guid id, ContentChanges request, BankService banks, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<BankContentDto>> ChangeContent(Guid id, ContentChanges request, BankService banks, TurntideDb db, HttpContext http, CancellationToken ct)
     {
+        await BankVisibility.RequireContentVisibleAsync(db, Actor.From(http.User), id, ct);
         var content = await banks.UpdateContentAsync(Actor.From(http.User), id, request, ct);
         return TypedResults.Ok(content.ToDto(content.Bank!.Name));
     }

@@ -6,6 +6,7 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Demo;
 
@@ -14,7 +15,7 @@ namespace Turntide.Server.Features.Demo;
 /// auditor, people in each role, and two banks holding the hashes of generated pictures (no real content).
 /// The pictures are written to the data folder so they can be uploaded to find their own matches.
 /// </summary>
-public sealed class DemoData(TurntideDb db, MembersService members, BankService banks, MediaHasher hasher, IOptions<ServerOptions> options,
+public sealed class DemoData(TurntideDb db, MembersService members, BankService banks, TaxonomyService taxonomy, MediaHasher hasher, IOptions<ServerOptions> options,
     IConfiguration configuration)
 {
     public const string Password = "turntide-demo";
@@ -56,10 +57,13 @@ public sealed class DemoData(TurntideDb db, MembersService members, BankService 
         var images = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "demo-images");
         Directory.CreateDirectory(images);
         string? exampleHash = null, exampleImage = null;
+        // Labels must be taxonomy terms: the demo's made-up groups join the vocabulary first.
+        foreach (var group in new[] { "a", "b" })
+            await taxonomy.AddAsync(curator, new NewTerm($"entity:demo-group-{group}", $"A made-up group for the demo ({group})."), ct);
         foreach (var (bankName, description, firstSeed, labels) in new[]
         {
-            ("DEMO_CRISIS", "Generated pictures standing in for crisis content.", 1, new[] { "severity:crisis", "entity:demo-group-a" }),
-            ("DEMO_PROMOTIONAL", "Generated pictures standing in for promotional material.", 101, new[] { "severity:promotional", "entity:demo-group-b" }),
+            ("DEMO_CRISIS", "Generated pictures standing in for crisis content.", 1, new[] { "severity:crisis", "entity:demo-group-a", "content_type:image" }),
+            ("DEMO_PROMOTIONAL", "Generated pictures standing in for promotional material.", 101, new[] { "severity:promotional", "entity:demo-group-b", "content_type:image" }),
         })
         {
             var bank = await banks.CreateBankAsync(curator, bankName, description, ct);

@@ -15,6 +15,8 @@ public static class HostingExtensions
         Check(options.MaxJsonBytes is >= 1024 and <= 256L * 1024 * 1024, "MaxJsonBytes", "1024 to 268435456");
         Check(options.MaxBatchSignals is >= 1 and <= 100_000, "MaxBatchSignals", "1 to 100000");
         Check(options.MaxMatchesPerSignal is >= 1 and <= 10_000, "MaxMatchesPerSignal", "1 to 10000");
+        Check(options.QuarantineDisagreements is >= 1 and <= 1000, "QuarantineDisagreements", "1 to 1000");
+        Check(options.QuarantineDisagreementShare is >= 0 and <= 1, "QuarantineDisagreementShare", "0 to 1");
         Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
         builder.Services.AddSingleton(Options.Create(options));

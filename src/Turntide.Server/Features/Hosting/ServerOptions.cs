@@ -48,6 +48,12 @@ public sealed class ServerOptions
     /// <summary>Burst size of the per-key token bucket.</summary>
     public int ApiKeyBurst { get; set; } = 2000;
 
+    /// <summary>Disagreeing members that quarantine a shared item at once (with <see cref="QuarantineDisagreementShare"/>).</summary>
+    public int QuarantineDisagreements { get; set; } = 3;
+
+    /// <summary>Least share of an item's opinions that must disagree for it to be quarantined, 0 to 1.</summary>
+    public double QuarantineDisagreementShare { get; set; } = 0.5;
+
     /// <summary>Load demo organisations, people and banks into an empty database on start.</summary>
     public bool DemoData { get; set; }
 

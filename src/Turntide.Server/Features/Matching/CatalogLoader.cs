@@ -31,7 +31,7 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
     /// </summary>
     internal static async Task LoadAsync(TurntideDb db, SignalCatalog catalog, CancellationToken ct)
     {
-        var banks = await db.Banks.AsNoTracking().Select(b => new CatalogBank(b.Id, b.Name, b.Enabled)).ToListAsync(ct);
+        var banks = await db.Banks.AsNoTracking().Select(b => new CatalogBank(b.Id, b.Name, b.Enabled, b.Benign)).ToListAsync(ct);
 
         await db.Database.OpenConnectionAsync(ct);
         try

@@ -8,7 +8,8 @@ namespace Turntide.Server.Features.Matching;
 public sealed record CatalogContent(Guid Id, Guid BankId, ContentStatus Status, IReadOnlyList<string> Labels,
     IReadOnlyList<(long SignalId, string SignalType, string Value)> Signals);
 
-public sealed record CatalogBank(Guid Id, string Name, bool Enabled);
+/// <param name="Benign">A negative bank: its matches suppress every other match of the query.</param>
+public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false);
 
 /// <summary>A match as the API returns it.</summary>
 public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance);
@@ -107,7 +108,8 @@ public sealed class SignalCatalog
 
     /// <summary>
     /// Every matchable item (enabled, in an enabled bank) with a signal within <paramref name="maxDistance"/>,
-    /// one result per item at its smallest distance, nearest first.
+    /// one result per item at its smallest distance, nearest first. A query that matches a matchable item of a benign
+    /// (negative) bank matches nothing: the signal is known to be benign.
     /// </summary>
     public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit)
     {
@@ -126,6 +128,8 @@ public sealed class SignalCatalog
                 || !_banks.TryGetValue(content.BankId, out var bank)
                 || !bank.Enabled)
                 continue;
+            if (bank.Benign)
+                return [];
             if (!best.TryGetValue(contentId, out var current) || hit.Distance < current.Distance)
                 best[contentId] = (content, bank, hit.Distance);
         }

@@ -15,10 +15,14 @@ public static class Policies
     public const string ApiMatch = "api:match";
     public const string ApiReadBanks = "api:read-banks";
     public const string ApiCurateBanks = "api:curate-banks";
+    public const string ApiManageTaxonomy = "api:manage-taxonomy";
+    public const string ApiGiveOpinion = "api:give-opinion";
+    public const string ApiReviewQuarantine = "api:review-quarantine";
     // Pages (people)
     public const string PageSignedIn = "page:signed-in";
     public const string PageReadBanks = "page:read-banks";
     public const string PageCurateBanks = "page:curate-banks";
+    public const string PageManageTaxonomy = "page:manage-taxonomy";
     public const string PageManageMembers = "page:manage-members";
     public const string PageManageOrganisations = "page:manage-organisations";
     public const string PageReadAudit = "page:read-audit";
@@ -35,6 +39,12 @@ public static class Policies
         ["read-banks"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
         ["curate-banks"] = [Roles.Admin, Roles.Analyst],
         ["manage-members"] = [Roles.Admin],
+        // Of the forum operator only: the label vocabulary is the forum's.
+        ["manage-taxonomy"] = [Roles.Admin, Roles.Analyst],
+        // Moderators too: they meet the matches and know when one is wrong.
+        ["give-opinion"] = [Roles.Admin, Roles.Analyst, Roles.Moderator],
+        // Of the forum operator only: quarantined items wait in its queue.
+        ["review-quarantine"] = [Roles.Admin, Roles.Analyst],
         ["read-audit"] = [Roles.Auditor, Roles.Admin],
     };
 
@@ -47,12 +57,20 @@ public static class Policies
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(ApiCurateBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiManageTaxonomy, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
+        options.AddPolicy(ApiGiveOpinion, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["give-opinion"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(ApiReviewQuarantine, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["review-quarantine"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
 
         options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());
         options.AddPolicy(PageReadBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["read-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(PageCurateBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(PageManageTaxonomy, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
         options.AddPolicy(PageManageMembers, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-members"]));
         options.AddPolicy(PageManageOrganisations, p => p.AddAuthenticationSchemes(cookie).RequireRole(Roles.Admin)
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));

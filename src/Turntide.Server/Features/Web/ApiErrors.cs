@@ -35,6 +35,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         403 => "Forbidden",
         404 => "Not Found",
         409 => "Conflict",
+        410 => "Gone",
         413 => "Payload Too Large",
         415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",

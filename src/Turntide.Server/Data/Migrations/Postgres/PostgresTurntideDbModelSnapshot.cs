@@ -259,6 +259,9 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Benign")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -282,6 +285,9 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -376,6 +382,64 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasIndex("ContentId");
 
                     b.ToTable("content_signals", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ContributedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContributedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(2592)
+                        .HasColumnType("character varying(2592)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("ContentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("contributions", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
@@ -538,6 +602,354 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("GivenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GivenBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(2592)
+                        .HasColumnType("character varying(2592)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("ContentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("opinions", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.QuarantineCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolvedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContentId");
+
+                    b.HasIndex("State", "OpenedAt");
+
+                    b.ToTable("quarantine_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Taxonomy.TaxonomyTerm", b =>
+                {
+                    b.Property<string>("Label")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Facet")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Label");
+
+                    b.HasIndex("Facet");
+
+                    b.ToTable("taxonomy_terms", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Label = "severity:threat-to-life",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Imminent threat to someone's life: act at once.",
+                            Facet = "severity",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "severity:crisis",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Crisis content: an attacker's manifesto, a livestream or recording of an attack.",
+                            Facet = "severity",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "severity:designated-entity",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Produced by or for an entity on a designation list.",
+                            Facet = "severity",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "severity:promotional",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Promotes a terrorist entity or its cause without depicting an attack.",
+                            Facet = "severity",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:un",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "On the UN Security Council consolidated sanctions list.",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:eu",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "On the EU terrorist list.",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:us",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Designated by the United States (FTO or SDGT).",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:uk",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Proscribed in the United Kingdom.",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:ca",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A listed terrorist entity in Canada.",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "designation:au",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A listed terrorist organisation in Australia.",
+                            Facet = "designation",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "entity:unattributed",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "The producing entity is not known.",
+                            Facet = "entity",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:incitement",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Calls for violence.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:glorification",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Glorifies an attack or an attacker.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:recruitment",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Recruits members or supporters.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:instruction",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Instructs in attack planning, weapons or explosives.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:threat",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Threatens violence against people or places.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "behaviour:financing",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Raises or moves money for an entity.",
+                            Facet = "behaviour",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:image",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A still image.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:video",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A recorded video.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:livestream",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A live broadcast or its recording.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:audio",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Audio only.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:text",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "Text, including posts and messages.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:manifesto",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A manifesto or other long document by an attacker.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:publication",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A magazine, newsletter or other periodical.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Label = "content_type:url",
+                            Active = true,
+                            CreatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Description = "A link to content hosted elsewhere.",
+                            Facet = "content_type",
+                            UpdatedAt = new DateTime(2026, 11, 29, 0, 0, 0, 0, DateTimeKind.Utc)
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
@@ -635,6 +1047,36 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.Navigation("Content");
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
                 {
                     b.HasOne("Turntide.Server.Features.Members.Organisation", "Organisation")
@@ -655,6 +1097,30 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Organisation");
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.QuarantineCase", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Banks.Bank", b =>

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.Exchange;
+
+/// <summary>The hub's exchange feed for nodes, and who receives a private bank.</summary>
+public static class ExchangeApi
+{
+    public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ExchangeService>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapExchangeApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/exchange/updates", Updates).WithTags("Exchange").WithName("ExchangeUpdates").RequireAuthorization(Policies.ApiReadBanks)
+            .WithSummary("Changes to items and banks since a checkpoint, strictly ordered, with the next checkpoint; 410 means resync.");
+        api.MapPut("/banks/{bank}/sharing", SetSharing).WithTags("Exchange").WithName("SetBankSharing").RequireAuthorization(Policies.ApiCurateBanks)
+            .WithSummary("Make a bank private to its owner and named members, or shared with every member.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ExchangePage>, ProblemHttpResult>> Updates(string? checkpoint, int? limit, ExchangeService exchange,
+        HttpContext http, CancellationToken ct)
+    {
+        if (limit is < 1 or > ExchangeService.MaxLimit)
+            return (ProblemHttpResult)Web.Problems.Bad($"limit is 1 to {ExchangeService.MaxLimit}.");
+        try
+        {
+            return TypedResults.Ok(await exchange.UpdatesAsync(Actor.From(http.User), checkpoint, limit ?? ExchangeService.DefaultLimit, ct));
+        }
+        catch (DomainException e) when (e.StatusCode == StatusCodes.Status410Gone)
+        {
+            // A machine-readable flag besides the words: the node's fetcher drops its copy and starts again.
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["resync"] = true });
+        }
+    }
+
+    private static async Task<Ok<BankSharing>> SetSharing(string bank, BankSharing request, ExchangeService exchange, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await exchange.SetSharingAsync(Actor.From(http.User), bank, request, ct));
+}
