@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using SkiaSharp;
 using Turntide.Core.Hashing.Pdq;
+using Turntide.Core.Hashing.Text;
+using Turntide.Core.Hashing.Video;
 using Turntide.Core.Imaging;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hashing;
@@ -152,8 +154,31 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(jpeg)), result.Signals.Single(s => s.SignalType == "sha256").Value);
 
         var text = await (await Matcher.PostAsync("/api/v1/hash", File("just some text"u8.ToArray(), "a.txt"))).Content.ReadFromJsonAsync<HashResultDto>(Json.Options);
-        Assert.Equal("file", text!.ContentType);
-        Assert.Equal(["md5", "sha256"], text.Signals.Select(s => s.SignalType));
+        Assert.Equal("text", text!.ContentType);
+        Assert.Equal(["md5", "sha256", "text"], text.Signals.Select(s => s.SignalType));
+        Assert.Equal(TextDigester.Digest("just some text").Value, text.Signals.Single(s => s.SignalType == "text").Value);
+
+        var bytes = (await (await Matcher.PostAsync("/api/v1/hash", File([0, 1, 2, 3, 250, 251], "a.bin"))).Content.ReadFromJsonAsync<HashResultDto>(Json.Options))!;
+        Assert.Equal("file", bytes.ContentType);
+        Assert.Equal(["md5", "sha256"], bytes.Signals.Select(s => s.SignalType));
+    }
+
+    [Fact]
+    public async Task AVideoIsHashedWithVpdqAsTheCoreHasherDoes()
+    {
+        var path = Turntide.Core.Tests.TestData.Path_("vpdq", "sample-videos", "test-padded-dimensions.mp4");
+        var video = System.IO.File.ReadAllBytes(path);
+        var response = await Matcher.PostAsync("/api/v1/hash", File(video, "clip.mp4"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<HashResultDto>(Json.Options))!;
+        Assert.Equal("video", result.ContentType);
+        using var expected = new StringWriter();
+        VpdqHashFile.Write(expected, VpdqHasher.HashFile(path, VpdqOptions.Default with { Threads = 1 }).Frames);
+        Assert.Equal(expected.ToString(), result.Signals.Single(s => s.SignalType == "vpdq").Value);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(video)), result.Signals.Single(s => s.SignalType == "sha256").Value);
+
+        var damaged = video[..(video.Length / 2)];
+        await AssertProblemAsync(await Matcher.PostAsync("/api/v1/hash", File(damaged, "cut.mp4")), HttpStatusCode.UnprocessableEntity, "video could not be hashed");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class HashingApi
     {
         api.MapPost("/hash", Hash)
             .WithName("Hash").WithTags("Hashing")
-            .WithSummary("Hash a file in memory and return every signal (pdq for photos; md5 and sha256 for any file).")
+            .WithSummary("Hash a file and return every signal: pdq for photos, vpdq for videos, text for PDFs and text, md5 and sha256 for any file.")
             .WithDescription("multipart/form-data with a part named 'file'. The media is discarded after hashing.")
             .Accepts<IFormFile>("multipart/form-data")
             .RequireAuthorization(Policies.ApiMatch)
@@ -28,6 +28,6 @@ public static class HashingApi
     private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, IOptions<ServerOptions> options, CancellationToken ct)
     {
         using var upload = await UploadReader.ReadFileAsync(request, options.Value.MaxUploadBytes, ct);
-        return TypedResults.Ok(hasher.Hash(upload.Span));
+        return TypedResults.Ok(await hasher.HashAsync(upload, ct));
     }
 }

@@ -1,7 +1,12 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Turntide.Core.Hashing.Pdq;
+using Turntide.Core.Hashing.Text;
+using Turntide.Core.Hashing.Video;
 using Turntide.Core.Imaging;
+using ContentSniffer = Turntide.Core.Signals.ContentSniffer;
+using DetectedKind = Turntide.Core.Signals.DetectedKind;
+using FileKind = Turntide.Core.Signals.FileKind;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Signals;
 
@@ -14,11 +19,77 @@ public sealed record ComputedSignal(string SignalType, string Value, int? Qualit
 public sealed record HashResultDto(string ContentType, string? Format, long Bytes, IReadOnlyList<ComputedSignal> Signals);
 
 /// <summary>
-/// Every signal of a file, in memory: MD5 and SHA-256 of the bytes for any file, and PDQ for photos
-/// (Turntide.Core's SkiaSharp decoder and bit-exact PDQ). Video and PDF signals join here as their hashers land.
+/// Every signal of a file: MD5 and SHA-256 of the bytes for any file, PDQ for photos (Turntide.Core's decoders and
+/// bit-exact PDQ), vPDQ for videos (FFmpeg, one hash per second), and the normalised-text digest for PDFs and text.
+/// Photos, PDFs and text are hashed in memory; a video is copied to an owner-only temporary file for FFmpeg, which
+/// needs to seek, and the file is deleted as soon as it is hashed.
 /// </summary>
 public sealed class MediaHasher(IOptions<ServerOptions> options)
 {
+    public const string VpdqName = "vpdq";
+    public const string TextName = "text";
+
+    public async Task<HashResultDto> HashAsync(UploadReader.Upload upload, CancellationToken ct)
+    {
+        var kind = ContentSniffer.Detect(upload.Span, upload.FileName, complete: true);
+        var result = Hash(upload.Span);
+        if (kind.Kind == FileKind.Video)
+            return await WithVideoAsync(result, upload, kind, ct);
+        if (kind.Kind is FileKind.Pdf or FileKind.Text)
+            return WithText(result, upload, kind);
+        return result;
+    }
+
+    private async Task<HashResultDto> WithVideoAsync(HashResultDto result, UploadReader.Upload upload, DetectedKind kind, CancellationToken ct)
+    {
+        var vpdqOptions = VpdqOptions.Default with
+        {
+            Threads = 1, // a request uses one core; concurrent requests share the machine
+            Limits = VideoLimits.Default with { MaxBytes = options.Value.MaxUploadBytes },
+        };
+        try
+        {
+            await using var stream = upload.OpenRead();
+            var video = await VpdqHasher.HashStreamAsync(stream, vpdqOptions, ct);
+            using var text = new StringWriter();
+            VpdqHashFile.Write(text, video.Frames);
+            return result with
+            {
+                ContentType = "video",
+                Format = kind.Format,
+                Signals = [new ComputedSignal(VpdqName, text.ToString(), null), .. result.Signals],
+            };
+        }
+        catch (VideoDecodeException ex)
+        {
+            throw new Members.DomainException($"The video could not be hashed: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+
+    private HashResultDto WithText(HashResultDto result, UploadReader.Upload upload, DetectedKind kind)
+    {
+        var limits = new TextLimits { MaxBytes = options.Value.MaxUploadBytes };
+        try
+        {
+            var digest = kind.Kind == FileKind.Pdf
+                ? PdfText.Digest(upload.Span.ToArray(), limits)
+                : TextDigester.Digest(upload.OpenRead(), limits);
+            return result with
+            {
+                ContentType = kind.Kind == FileKind.Pdf ? "pdf" : "text",
+                Format = kind.Format,
+                Signals = [.. result.Signals, new ComputedSignal(TextName, digest.Value, null)],
+            };
+        }
+        catch (Exception ex) when (ex is PdfTextException or TextDigestException)
+        {
+            // A scanned PDF or a blank text has no text signal; its digests still identify it. Damage is an error.
+            if (kind.Kind == FileKind.Pdf && !ex.Message.StartsWith("the PDF has no extractable text", StringComparison.Ordinal))
+                throw new Members.DomainException($"The PDF's text could not be read: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+            return result;
+        }
+    }
+
     public HashResultDto Hash(ReadOnlySpan<byte> bytes)
     {
         var signals = new List<ComputedSignal>(3);
@@ -29,7 +100,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         {
             try
             {
-                using var image = SkiaImageDecoder.Instance.Decode(bytes, limits);
+                using var image = ImageDecoder.Default.Decode(bytes, limits);
                 var pdq = PdqHasher.Hash(image.Raster);
                 signals.Add(new ComputedSignal(SignalTypes.PdqName, pdq.Hash.ToString(), pdq.Quality));
                 contentType = "photo";
