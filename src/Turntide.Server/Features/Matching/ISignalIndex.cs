@@ -13,6 +13,16 @@ public interface ISignalIndex
 
     int Count { get; }
 
+    /// <summary>
+    /// The start-up load into an empty index, all at once so an index can build in bulk; the same as
+    /// <see cref="Add"/> for each entry in turn.
+    /// </summary>
+    void Load(IReadOnlyList<(long SignalId, string Value)> entries)
+    {
+        foreach (var (id, value) in entries)
+            Add(id, value);
+    }
+
     /// <summary>Adds or replaces the signal with this id.</summary>
     void Add(long signalId, string value);
 

@@ -3,8 +3,8 @@ using Turntide.Core.Index;
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>
-/// Brute force: every query compares with every stored hash. Correct by construction, so it is also the
-/// reference that faster indexes are tested against. Hashes sit in one contiguous array for a cache-friendly scan.
+/// Brute force: every query compares with every stored hash. Correct by construction; kept as the reference
+/// that <see cref="PdqHashIndex"/> (what the server uses) is tested against. Hashes sit in one contiguous array.
 /// </summary>
 public sealed class LinearPdqIndex : ISignalIndex
 {

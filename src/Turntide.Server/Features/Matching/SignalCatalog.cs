@@ -36,7 +36,7 @@ public sealed class SignalCatalog
 
     public static IEnumerable<ISignalIndex> DefaultIndexes() =>
     [
-        new LinearPdqIndex(),
+        new PdqHashIndex(),
         new ExactSignalIndex(SignalTypes.Md5Name),
         new ExactSignalIndex(SignalTypes.Sha256Name),
     ];
@@ -64,18 +64,22 @@ public sealed class SignalCatalog
             SetBank(bank);
         lock (_writeLock)
         {
+            // Gathered per type first, so each index gets the whole load at once and can build it in bulk.
+            var entries = _indexes.Keys.ToDictionary(t => t, _ => new List<(long, string)>(), StringComparer.Ordinal);
             foreach (var content in contents)
             {
                 foreach (var (id, type, value) in content.Signals)
                 {
-                    if (_indexes.TryGetValue(type, out var index))
+                    if (entries.TryGetValue(type, out var list))
                     {
-                        index.Add(id, value);
+                        list.Add((id, value));
                         _signalOwners[id] = content.Id;
                     }
                 }
                 _contents[content.Id] = content;
             }
+            foreach (var (type, list) in entries)
+                _indexes[type].Load(list);
         }
     }
 
