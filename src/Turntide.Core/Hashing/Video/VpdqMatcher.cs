@@ -63,12 +63,20 @@ public static class VpdqMatcher
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.DistanceThreshold, Hash256.Bits + 1, nameof(options.DistanceThreshold));
         var q = Prepare(query, options);
         var c = Prepare(compared, options);
+        return MatchPrepared(q, c, FrameMaxDistance(options));
+    }
+
+    /// <summary>The inclusive frame distance the options' rule means: "&lt; D" is "&lt;= D - 1" on integer distances.</summary>
+    internal static int FrameMaxDistance(VpdqMatchOptions options) =>
+        options.Rule == VpdqCountingRule.AllFramesBelowDistance ? options.DistanceThreshold - 1 : options.DistanceThreshold;
+
+    /// <summary>Both shares over frames already <see cref="Prepare"/>d, two frames matching at distance &lt;= <paramref name="maxDistance"/>.</summary>
+    internal static VpdqMatchResult MatchPrepared(Hash256[] q, Hash256[] c, int maxDistance)
+    {
         // The C++ tool returns 0/0 when a side has no usable frame; python-threatexchange would divide by zero.
         if (q.Length == 0 || c.Length == 0)
             return new VpdqMatchResult(0, 0);
 
-        // "< D" is "<= D - 1" on integer distances.
-        int maxDistance = options.Rule == VpdqCountingRule.AllFramesBelowDistance ? options.DistanceThreshold - 1 : options.DistanceThreshold;
         var comparedMatched = new bool[c.Length];
         int queryMatches = 0;
         foreach (var qh in q)
@@ -86,8 +94,11 @@ public static class VpdqMatcher
                 queryMatches++;
         }
         int comparedMatches = comparedMatched.Count(m => m);
-        return new VpdqMatchResult(queryMatches * 100.0 / q.Length, comparedMatches * 100.0 / c.Length);
+        return new VpdqMatchResult(Percent(queryMatches, q.Length), Percent(comparedMatches, c.Length));
     }
+
+    /// <summary>One formula for a share, so the index's pre-filter computes bit-identical percentages.</summary>
+    internal static double Percent(int matches, int frames) => matches * 100.0 / frames;
 
     /// <summary>The frames that take part: de-duplicated first (python-threatexchange's order) when the rule says so, then quality-filtered.</summary>
     internal static Hash256[] Prepare(IReadOnlyList<VpdqFrame> frames, VpdqMatchOptions options)
