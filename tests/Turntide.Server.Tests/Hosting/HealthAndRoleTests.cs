@@ -27,6 +27,18 @@ public sealed class HealthAndRoleTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
     }
 
+    [Fact]
+    public async Task StartUpWithDemoDataBecomesReadyAndMatchesADemoHash()
+    {
+        // The demo is seeded through the bank service before the indexes load, so the catalog already holds
+        // items when the start-up load runs; it must merge them, not fail.
+        await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?> { ["Turntide:DemoData"] = "true" });
+        Assert.True(server.Catalog.IsReady);
+        Assert.True(server.Catalog.ContentCount >= 2 * Turntide.Server.Features.Demo.DemoData.ImagesPerBank);
+        using var client = server.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
     [Theory]
     [InlineData("hub", true, false)]
     [InlineData("node", false, true)]

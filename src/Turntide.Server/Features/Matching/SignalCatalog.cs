@@ -56,7 +56,19 @@ public sealed class SignalCatalog
     public void Load(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
     {
         if (!_contents.IsEmpty)
-            throw new InvalidOperationException("The catalog is loaded once, when empty; later changes go through Upsert.");
+        {
+            // Writes that committed before the load finished are here already: the demo data seeded at start-up,
+            // or an early request. Their entries are at least as new as the rows just read, so they stay; the rest
+            // of the rows join them one by one.
+            foreach (var bank in banks)
+                _banks.TryAdd(bank.Id, bank);
+            foreach (var content in contents)
+            {
+                if (!_contents.ContainsKey(content.Id))
+                    Upsert(content);
+            }
+            return;
+        }
         // Sized up front: growing a million-entry table step by step costs seconds of start-up.
         _contents = new ConcurrentDictionary<Guid, CatalogContent>(Environment.ProcessorCount, Math.Max(31, expectedContents));
         _signalOwners = new ConcurrentDictionary<long, Guid>(Environment.ProcessorCount, Math.Max(31, expectedSignals));
