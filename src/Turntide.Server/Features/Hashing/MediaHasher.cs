@@ -32,7 +32,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
     public async Task<HashResultDto> HashAsync(UploadReader.Upload upload, CancellationToken ct)
     {
         var kind = ContentSniffer.Detect(upload.Span, upload.FileName, complete: true);
-        var result = Hash(upload.Span);
+        var result = Hash(upload.Span, kind);
         if (kind.Kind == FileKind.Video)
             return await WithVideoAsync(result, upload, kind, ct);
         if (kind.Kind is FileKind.Pdf or FileKind.Text)
@@ -90,13 +90,17 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         }
     }
 
-    public HashResultDto Hash(ReadOnlySpan<byte> bytes)
+    /// <summary>PDQ (for photos), MD5 and SHA-256 of bytes in memory.</summary>
+    public HashResultDto Hash(ReadOnlySpan<byte> bytes) => Hash(bytes, ContentSniffer.Detect(bytes, complete: true));
+
+    private HashResultDto Hash(ReadOnlySpan<byte> bytes, DetectedKind kind)
     {
         var signals = new List<ComputedSignal>(3);
         string contentType = "file";
         string? format = null;
         var limits = new DecodeLimits { MaxBytes = options.Value.MaxUploadBytes, MaxPixels = options.Value.MaxImagePixels };
-        if (LooksLikeImage(bytes))
+        // Only images the decoders read get PDQ; other files, TIFF and HEIF included, are hashed as plain bytes.
+        if (kind.Kind == FileKind.Photo && ImageFormats.Sniff(bytes) is { Supported: true })
         {
             try
             {
@@ -105,10 +109,6 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
                 signals.Add(new ComputedSignal(SignalTypes.PdqName, pdq.Hash.ToString(), pdq.Quality));
                 contentType = "photo";
                 format = image.Format;
-            }
-            catch (ImageDecodeException) when (bytes.StartsWith("BM"u8) && !bytes.StartsWith("BM6"u8))
-            {
-                // "BM" is a weak magic number: text can start with it. Hash such a file as plain bytes.
             }
             catch (ImageDecodeException ex)
             {
@@ -119,12 +119,4 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         signals.Add(new ComputedSignal(SignalTypes.Sha256Name, Convert.ToHexStringLower(SHA256.HashData(bytes)), null));
         return new HashResultDto(contentType, format, bytes.Length, signals);
     }
-
-    /// <summary>Magic numbers of the formats the decoder reads; anything else is hashed as plain bytes.</summary>
-    private static bool LooksLikeImage(ReadOnlySpan<byte> b) =>
-        b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])                                   // JPEG
-        || b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G'])           // PNG
-        || b.StartsWith("GIF8"u8)                                                               // GIF
-        || b.StartsWith("BM"u8)                                                                 // BMP
-        || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8)); // WebP
 }
