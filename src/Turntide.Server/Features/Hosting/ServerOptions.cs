@@ -54,6 +54,9 @@ public sealed class ServerOptions
     /// <summary>Least share of an item's opinions that must disagree for it to be quarantined, 0 to 1.</summary>
     public double QuarantineDisagreementShare { get; set; } = 0.5;
 
+    /// <summary>The forum hub a node takes its banks from and contributes to (role <c>node</c>).</summary>
+    public HubOptions Hub { get; set; } = new();
+
     /// <summary>Load demo organisations, people and banks into an empty database on start.</summary>
     public bool DemoData { get; set; }
 
@@ -71,4 +74,26 @@ public sealed class ServerOptions
         !string.IsNullOrWhiteSpace(ConnectionString)
             ? ConnectionString
             : $"Data Source={Path.Combine(Path.GetFullPath(DataDirectory), "turntide.db")}";
+}
+
+/// <summary>
+/// The <c>Turntide:Hub</c> section: where a node's exchange fetcher, push subscription and contributions go.
+/// Without <see cref="Url"/> the node syncs nothing and matches only its own banks.
+/// </summary>
+public sealed class HubOptions
+{
+    /// <summary>The hub's base address, for example <c>https://hub.example.org/</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The node's API key on the hub (a key of the node's organisation there). Never logged.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Seconds between polls of the exchange feed when no push arrives; each wait is jittered.</summary>
+    public double PollSeconds { get; set; } = 30;
+
+    /// <summary>Updates asked for (and committed locally) per page.</summary>
+    public int PageSize { get; set; } = 1000;
+
+    /// <summary>Hold a Server-Sent Events subscription so that changes arrive within a second.</summary>
+    public bool Push { get; set; } = true;
 }
