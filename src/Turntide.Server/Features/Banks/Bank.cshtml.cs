@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server.Features.Banks;
 
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class BankModel(TurntideDb db, BankService banks) : TurntidePage
+public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService exchange) : TurntidePage
 {
     public const int PageSize = 50;
 
@@ -19,12 +20,24 @@ public sealed class BankModel(TurntideDb db, BankService banks) : TurntidePage
     public int Total { get; private set; }
     public List<BankContentDto> Items { get; private set; } = [];
     public bool CanCurate { get; private set; }
+    /// <summary>The owner (or the forum's admins) decides who receives a private bank.</summary>
+    public bool CanShare { get; private set; }
+    public List<Organisation> SharingMembers { get; private set; } = [];
+    public HashSet<Guid> NamedMembers { get; private set; } = [];
+    public string OwnerName { get; private set; } = "";
+
+    public string SharingText => BankRow is not { Private: true }
+        ? $"Shared with every member. Owner: {OwnerName}."
+        : $"Private: seen only by its owner, {OwnerName}, and the members named on it: "
+            + (NamedMembers.Count == 0 ? "none." : string.Join(", ", SharingMembers.Where(o => NamedMembers.Contains(o.Id)).Select(o => o.Name)) + ".");
 
     [BindProperty] public string SignalType { get; set; } = "pdq";
     [BindProperty] public string SignalValue { get; set; } = "";
     [BindProperty] public string? Labels { get; set; }
     [BindProperty] public string? Note { get; set; }
     [BindProperty] public bool Enabled { get; set; }
+    [BindProperty] public bool Private { get; set; }
+    [BindProperty] public List<Guid> Members { get; set; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ?? Page();
 
@@ -56,18 +69,40 @@ public sealed class BankModel(TurntideDb db, BankService banks) : TurntidePage
         return Redirect($"/banks/{Id}");
     }
 
+    public async Task<IActionResult> OnPostSharingAsync()
+    {
+        if (await CurateAsync() is { } refused)
+            return refused;
+        if (Members.Count > ExchangeService.MaxMembers)
+            Error = $"A bank names at most {ExchangeService.MaxMembers} members, not {Members.Count}.";
+        else if (!Private && Members.Count > 0)
+            Error = "Only a private bank names members: tick “Private” or clear the members.";
+        else if (await TryAsync(() => exchange.SetSharingAsync(Actor, Id.ToString(), new BankSharing(Private, Members))) is { } r)
+            return r;
+        if (Error is not null)
+        {
+            await LoadAsync();
+            return Page();
+        }
+        Flash(Private ? $"The bank is private: its owner and {Members.Count} named members see it." : "The bank is shared with every member.");
+        return Redirect($"/banks/{Id}");
+    }
+
     private async Task<IActionResult?> CurateAsync()
     {
         if (!IsHub)
             return NotFound();
         if (!await AllowedAsync(Policies.PageCurateBanks))
             return Forbid();
+        if (!await db.Banks.VisibleTo(db, Actor.OrganisationId).AnyAsync(b => b.Id == Id))
+            return NotFound();
         return null;
     }
 
     private async Task<IActionResult?> LoadAsync()
     {
-        BankRow = await db.Banks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == Id);
+        // A private bank the member may not see is answered as missing, as the API does.
+        BankRow = await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).FirstOrDefaultAsync(b => b.Id == Id);
         if (BankRow is null)
             return NotFound();
         Skip = Math.Max(0, Skip);
@@ -77,6 +112,18 @@ public sealed class BankModel(TurntideDb db, BankService banks) : TurntidePage
             .Include(c => c.Signals).Include(c => c.Labels).AsSplitQuery().ToListAsync();
         Items = [.. items.Select(c => c.ToDto(BankRow.Name))];
         CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks);
+        OwnerName = await db.Organisations.Where(o => o.Id == BankRow.OwnerOrganisationId).Select(o => o.Name).FirstOrDefaultAsync() ?? "";
+        NamedMembers = [.. await db.BankMembers.Where(m => m.BankId == Id).Select(m => m.OrganisationId).ToListAsync()];
+        CanShare = CanCurate && (Actor.IsForumAdmin || Actor.OrganisationId == BankRow.OwnerOrganisationId);
+        if (CanShare || BankRow.Private)
+        {
+            var named = NamedMembers.ToList();
+            // Member organisations that work with banks; the owner always sees its own bank.
+            string[] kinds = [OrganisationKinds.Forum, OrganisationKinds.Platform];
+            SharingMembers = await db.Organisations.AsNoTracking()
+                .Where(o => kinds.Contains(o.Kind) && o.Id != BankRow.OwnerOrganisationId && (CanShare || named.Contains(o.Id)))
+                .OrderBy(o => o.Name).Take(ExchangeService.MaxMembers).ToListAsync();
+        }
         return null;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Web;
 
@@ -29,6 +30,8 @@ public sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePag
             return NotFound();
         if (!await AllowedAsync(Policies.PageCurateBanks))
             return Forbid();
+        if (!await VisibleAsync())
+            return NotFound();
         var labels = (Labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (await TryAsync(() => banks.UpdateContentAsync(Actor, Id, new ContentChanges(Status, labels, Note ?? ""))) is { } r)
             return r;
@@ -40,6 +43,8 @@ public sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePag
 
     private async Task<IActionResult?> LoadAsync()
     {
+        if (!await VisibleAsync())
+            return NotFound();
         BankContent content;
         try
         {
@@ -54,5 +59,19 @@ public sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePag
         History = await banks.HistoryAsync(Id);
         CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks);
         return null;
+    }
+
+    /// <summary>An item of a private bank the member may not see is answered as missing.</summary>
+    private async Task<bool> VisibleAsync()
+    {
+        try
+        {
+            await BankVisibility.RequireContentVisibleAsync(db, Actor, Id, HttpContext.RequestAborted);
+            return true;
+        }
+        catch (DomainException)
+        {
+            return false;
+        }
     }
 }

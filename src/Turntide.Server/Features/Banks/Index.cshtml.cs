@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Web;
 
@@ -37,7 +38,7 @@ public sealed class BanksModel(TurntideDb db, BankService banks) : TurntidePage
 
     private async Task LoadAsync()
     {
-        var rows = await db.Banks.AsNoTracking().OrderBy(b => b.Name).Select(b => new { Bank = b, Count = b.Contents.Count }).ToListAsync();
+        var rows = await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).OrderBy(b => b.Name).Select(b => new { Bank = b, Count = b.Contents.Count }).ToListAsync();
         Banks = [.. rows.Select(r => r.Bank.ToDto(r.Count))];
         CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks);
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Signals;
@@ -41,6 +42,8 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
             Error = $"The search is {q.Length} characters long; the limit is {SignalTypes.MaxValueLength}.";
             return;
         }
+        // Private banks the member may not see are left out of both kinds of search.
+        var visible = (await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).Select(b => b.Id).ToListAsync()).ToHashSet();
         bool hex = q.All(char.IsAsciiHexDigit);
         if (hex && q.Length is 32 or 64)
         {
@@ -49,7 +52,7 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
             {
                 var (_, canonical, error) = SignalTypes.Validate(type.Name, q);
                 if (error is null)
-                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit));
+                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit).Where(m => visible.Contains(m.BankId)));
             }
             Summary = Matches.Count == 0 ? "No enabled item matches this hash." : $"{Matches.Count} matching items, nearest first.";
             return;
@@ -57,6 +60,7 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
         var label = q.ToLowerInvariant();
         var rows = await db.Labels.AsNoTracking().Where(l => l.Label.StartsWith(label))
             .Join(db.Contents, l => l.ContentId, c => c.Id, (l, c) => c)
+            .Where(c => db.Banks.VisibleTo(db, Actor.OrganisationId).Any(b => b.Id == c.BankId))
             .Distinct().OrderByDescending(c => c.AddedAt).Take(Limit)
             .Include(c => c.Bank).Include(c => c.Labels).Include(c => c.Signals).AsSplitQuery().ToListAsync();
         foreach (var c in rows)

@@ -23,6 +23,8 @@ public static class Policies
     public const string PageReadBanks = "page:read-banks";
     public const string PageCurateBanks = "page:curate-banks";
     public const string PageManageTaxonomy = "page:manage-taxonomy";
+    public const string PageGiveOpinion = "page:give-opinion";
+    public const string PageReviewQuarantine = "page:review-quarantine";
     public const string PageManageMembers = "page:manage-members";
     public const string PageManageOrganisations = "page:manage-organisations";
     public const string PageReadAudit = "page:read-audit";
@@ -70,6 +72,10 @@ public static class Policies
         options.AddPolicy(PageCurateBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(PageManageTaxonomy, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-taxonomy"])
+            .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
+        options.AddPolicy(PageGiveOpinion, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["give-opinion"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        options.AddPolicy(PageReviewQuarantine, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["review-quarantine"])
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
         options.AddPolicy(PageManageMembers, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["manage-members"]));
         options.AddPolicy(PageManageOrganisations, p => p.AddAuthenticationSchemes(cookie).RequireRole(Roles.Admin)
