@@ -138,6 +138,19 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("GET", "/taxonomy", null, Matches);
         yield return new("POST", "/taxonomy", new() { ["Label"] = "entity:p" + Guid.NewGuid().ToString("n")[..12], ["Description"] = "page" }, ManagesTaxonomy);
         yield return new("POST", "/taxonomy?handler=Active", new() { ["Label"] = "content_type:audio", ["Active"] = "true" }, ManagesTaxonomy);
+        yield return new("POST", $"/banks/{fixture.BankId}?handler=Sharing", new() { ["Private"] = "false" },
+            p => p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin); // the owner (the forum admin's organisation) or a forum admin
+        yield return new("GET", "/contribute", null, Curates);
+        yield return new("POST", "/contribute", new() { ["Bank"] = fixture.BankId.ToString(), ["SignalType"] = "md5", ["SignalValue"] = Guid.NewGuid().ToString("n"), ["FromFile"] = "0" }, Curates);
+        yield return new("POST", "/contribute?handler=Hash", new() { ["x"] = "not a file" }, Curates);
+        yield return new("GET", "/shared", null, Matches);
+        yield return new("GET", "/shared?handler=Results&status=enabled", null, Matches);
+        yield return new("GET", $"/shared/{fixture.ContentId}", null, Matches);
+        yield return new("POST", $"/shared/{fixture.ContentId}?handler=Opinion", new() { ["opinion"] = "agree", ["note"] = "page" }, Matches);
+        // No such contribution: a role allowed to retract is told so on the page, any other is refused.
+        yield return new("POST", $"/shared/{fixture.ContentId}?handler=Retract", new() { ["contribution"] = NoSuchId.ToString() }, Curates);
+        yield return new("GET", "/quarantine", null, ManagesTaxonomy);
+        yield return new("POST", "/quarantine", new() { ["caseId"] = NoSuchId.ToString(), ["decision"] = "restore" }, ManagesTaxonomy);
         yield return new("GET", "/organisations", null, p => p.Role == Roles.Admin);
         yield return new("POST", "/organisations", new() { ["Name"] = "O" + Guid.NewGuid().ToString("n"), ["Kind"] = "platform" },
             p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);

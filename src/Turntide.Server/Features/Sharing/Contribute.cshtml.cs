@@ -43,6 +43,9 @@ public sealed record HashedFile(IReadOnlyList<SignalRow> Rows, string? Message, 
 /// </summary>
 [Authorize(Policy = Policies.PageCurateBanks)]
 [ForRole(ServerRoles.Hub)]
+// A form posted without the token header is read for its token: in memory only (the body limit bounds it), never to a
+// temporary file, so no media reaches the disk even then.
+[RequestFormLimits(MemoryBufferThreshold = int.MaxValue)]
 public sealed class ContributeModel(TurntideDb db, ContributionService contributions, TaxonomyService taxonomy, MediaHasher hasher,
     IOptions<ServerOptions> options, IAntiforgery antiforgery) : SharingPage
 {

@@ -40,7 +40,9 @@ public sealed class QuarantineModel(TurntideDb db, OpinionService opinions) : Sh
             FieldError("decision", "Choose restore or disable.");
         if (FailedNote.Trim().Length > BankContent.MaxNoteLength)
             FieldError("note", $"The note is {FailedNote.Trim().Length} characters long; the limit is {BankContent.MaxNoteLength}.");
-        if (!HasFieldErrors)
+        if (!HasFieldErrors && !await db.QuarantineCases.AnyAsync(q => q.Id == caseId, HttpContext.RequestAborted))
+            Error = "There is no such quarantine case.";
+        if (!HasFieldErrors && Error is null)
         {
             QuarantineCaseDto? resolved = null;
             if (await TryAsync(async () => resolved = await opinions.ResolveAsync(Actor, caseId, new QuarantineDecision(decision!, note))) is { } refused)
