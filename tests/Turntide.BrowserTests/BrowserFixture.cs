@@ -22,6 +22,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
+    /// <summary>The server's services, for tests that arrange data the way another member would have.</summary>
+    public IServiceProvider Services => _app!.Services;
+    /// <summary>Platform members for the sharing tests: A and B have a person each (alpha, beta); C and D only give opinions.</summary>
+    public Dictionary<string, Guid> Platforms { get; } = [];
     public static string Screenshots => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()
@@ -39,6 +43,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             await members.CreatePersonAsync(system, forum.Id, "curator@browser.test", "Browser Curator", Password, [Roles.Analyst]);
             var authority = await members.CreateOrganisationAsync(system, "Browser Authority", OrganisationKinds.Authority);
             await members.CreatePersonAsync(system, authority.Id, "officer@browser.test", "Browser Officer", Password, [Roles.AuthorityOfficer]);
+            foreach (var letter in new[] { "A", "B", "C", "D" })
+                Platforms[letter] = (await members.CreateOrganisationAsync(system, "Browser Platform " + letter, OrganisationKinds.Platform)).Id;
+            await members.CreatePersonAsync(system, Platforms["A"], "alpha@browser.test", "Alpha Analyst", Password, [Roles.Analyst]);
+            await members.CreatePersonAsync(system, Platforms["B"], "beta@browser.test", "Beta Analyst", Password, [Roles.Analyst]);
         }
         // The machine is shared and the first requests JIT the server: warm it up, and allow slow steps.
         using (var warm = new HttpClient { BaseAddress = new Uri(BaseUrl) })
