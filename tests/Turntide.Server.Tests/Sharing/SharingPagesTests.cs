@@ -128,7 +128,7 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
 
         var response = await ContributeAsync(member, _bankId, "md5", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), "behaviour:threat");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Not in the taxonomy (or retired): behaviour:threat", await response.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"label-error\">Not in the taxonomy (or retired): behaviour:threat. Pick from the terms offered.", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -76,6 +76,9 @@ public sealed class ContributeModel(TurntideDb db, ContributionService contribut
         Input = input;
         var signals = CheckForm(input);
         await LoadAsync();
+        var unknown = input.Labels.Where(l => Terms.All(t => t.Label != (l ?? "").Trim().ToLowerInvariant())).Take(5).ToList();
+        if (unknown.Count > 0 && ErrorFor("Labels") is null)
+            FieldError("Labels", $"Not in the taxonomy (or retired): {string.Join(", ", unknown.Select(l => l.Length > 40 ? l[..37] + "..." : l))}. Pick from the terms offered.");
         if (HasFieldErrors)
             return Page();
         ContributionResult? result = null;
