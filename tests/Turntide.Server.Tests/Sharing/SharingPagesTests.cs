@@ -244,6 +244,12 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
         Assert.Contains("Save who sees it", ownerPage);
         Assert.Contains("Private: seen only by its owner", ownerPage);
         Assert.DoesNotContain("Save who sees it", await member.GetStringAsync($"/banks/{bankId}"));
+
+        // Sharing it with every member again drops the named members, and the outsider sees it.
+        var opened = await PostAsync(owner, $"/banks/{bankId}?handler=Sharing", $"/banks/{bankId}", [new("Private", "false"), new("Members", memberOrg.ToString())]);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        Assert.Contains("Shared with every member.", await outsider.GetStringAsync($"/banks/{bankId}"));
+        Assert.Equal(0, await _server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().BankMembers.CountAsync(m => m.BankId == bankId)));
     }
 
     [Fact]

@@ -73,10 +73,11 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
     {
         if (await CurateAsync() is { } refused)
             return refused;
+        // A bank shared with every member names nobody: unticking "Private" drops the named members with it.
+        if (!Private)
+            Members = [];
         if (Members.Count > ExchangeService.MaxMembers)
             Error = $"A bank names at most {ExchangeService.MaxMembers} members, not {Members.Count}.";
-        else if (!Private && Members.Count > 0)
-            Error = "Only a private bank names members: tick “Private” or clear the members.";
         else if (await TryAsync(() => exchange.SetSharingAsync(Actor, Id.ToString(), new BankSharing(Private, Members))) is { } r)
             return r;
         if (Error is not null)
