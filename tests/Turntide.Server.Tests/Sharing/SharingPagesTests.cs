@@ -80,7 +80,6 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
         var item = ItemOf(await ContributeAsync(first, _bankId, "md5", md5, "severity:crisis"));
         Assert.Contains("New item", await first.GetStringAsync($"/shared/{item}"));
 
-        var sha = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var merged = await ContributeAsync(second, _bankId, "md5", md5.ToUpperInvariant(), "behaviour:recruitment");
         Assert.Equal(item, ItemOf(merged));
         var page = await second.GetStringAsync($"/shared/{item}");
@@ -94,7 +93,6 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
         // One retract button: the second member's own contribution, not the first member's.
         Assert.Single(Regex.Matches(page, "Retract our contribution"));
         Assert.Equal(1, await _server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.CountAsync(c => c.Signals.Any(x => x.Value == md5))));
-        _ = sha;
     }
 
     [Fact]
