@@ -68,7 +68,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl.TrimEnd('/') + "/");
+        try
+        {
+            await page.WaitForURLAsync(BaseUrl.TrimEnd('/') + "/");
+        }
+        catch (TimeoutException)
+        {
+            // Say where the sign-in stopped, so a failure on a busy machine can be told from a refused sign-in.
+            await KeepScreenshotAsync(page, "signin-" + email);
+            throw new TimeoutException($"Signing in as {email} did not reach the dashboard; the page is {page.Url}: {await page.InnerTextAsync("main")}");
+        }
         return page;
     }
 
