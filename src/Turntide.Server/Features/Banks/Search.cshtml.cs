@@ -49,7 +49,7 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
             {
                 var (_, canonical, error) = SignalTypes.Validate(type.Name, q);
                 if (error is null)
-                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit));
+                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit, CatalogViewer.For(Members.Actor.From(User).OrganisationId)));
             }
             Summary = Matches.Count == 0 ? "No enabled item matches this hash." : $"{Matches.Count} matching items, nearest first.";
             return;
