@@ -15,8 +15,8 @@ public sealed class RetroactiveMatchesModel(TurntideDb db) : TurntidePage
     public const int PageSize = 100;
 
     [BindProperty(SupportsGet = true)] public long? After { get; set; }
-    public RetroactiveMatchPage Page { get; private set; } = new([], null);
+    public RetroactiveMatchPage Results { get; private set; } = new([], null);
 
     public async Task OnGetAsync() =>
-        Page = await RetroactiveApi.ListAsync(db, Actor.From(User).OrganisationId, null, After ?? 0, PageSize, HttpContext.RequestAborted);
+        Results = await RetroactiveApi.ListAsync(db, Actor.From(User).OrganisationId, null, After ?? 0, PageSize, HttpContext.RequestAborted);
 }
