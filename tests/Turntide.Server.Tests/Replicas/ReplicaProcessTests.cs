@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Replicas;
@@ -41,8 +42,14 @@ public sealed class ReplicaProcessTests
         const string pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
         const string md5 = "0123456789abcdef0123456789abcdef";
         Assert.Empty(await MatchAsync(atB, "pdq", pdq));
+        // An upload B kept: the item arriving through A is raised at B afterwards, by B's follower.
+        Assert.Equal(HttpStatusCode.OK, (await outsiderAtB.PostAsJsonAsync("/api/v1/match",
+            new { reference = "kept-at-b", signals = new[] { new { signal_type = "pdq", signal = pdq } } })).StatusCode);
+        await Task.Delay(500);
         var first = await AddAsync(atA, "pdq", pdq);
         await UntilAsync(async () => (await MatchAsync(atB, "pdq", pdq)).Any(m => m.ContentId == first), "the item added at A to match at B");
+        await UntilAsync(async () => (await outsiderAtB.GetFromJsonAsync<RetroactiveMatchPage>("/api/v1/retroactive-matches", Json.Options))!
+            .Matches.Any(m => m.Reference == "kept-at-b" && m.ContentId == first), "B to raise the retroactive match");
 
         var second = await AddAsync(atA, "md5", md5);
         await UntilAsync(async () => (await MatchAsync(atB, "md5", md5)).Any(m => m.ContentId == second), "the second item to match at B");
