@@ -14,7 +14,10 @@ using Turntide.Server.Features.Members;
 //   seed --count N [--data DIR]   N random PDQ hashes (one item each) in a bank, a forum and an analyst key;
 //                                 PostgreSQL when Turntide__DatabaseProvider=postgres. Prints the key last.
 //   jpeg --out FILE               a 1024x768 JPEG of a generated picture.
+//   catalog-match [--items N] [--queries Q]   SignalCatalog.Match per viewer, in memory (CatalogMatchBench.cs).
 // Fixed seeds: every run seeds the same hashes.
+if (args.Length >= 1 && args[0] == "catalog-match")
+    return CatalogMatchBench.Run(args);
 if (args.Length >= 2 && args[0] == "jpeg")
 {
     using var bitmap = SampleImages.Draw(1024, 1024, 768);

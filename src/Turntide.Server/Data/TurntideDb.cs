@@ -7,6 +7,7 @@ using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
+using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Data;
@@ -29,6 +30,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<Opinion> Opinions => Set<Opinion>();
     public DbSet<QuarantineCase> QuarantineCases => Set<QuarantineCase>();
     public DbSet<BankMember> BankMembers => Set<BankMember>();
+    public DbSet<KeptSignal> KeptSignals => Set<KeptSignal>();
+    public DbSet<RetroactiveMatch> RetroactiveMatches => Set<RetroactiveMatch>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -160,6 +163,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.HasOne<Bank>().WithMany().HasForeignKey(m => m.BankId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        RetroactiveModel.Configure(builder);
 
         builder.Entity<AuditEntry>(e =>
         {

@@ -47,6 +47,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("GET", $"/api/v1/match?signal_type=md5&signal={md5}", () => null, Matches);
         yield return new("POST", "/api/v1/match", () => Json($$"""{"signals":[{"signal_type":"md5","signal":"{{md5}}"}]}"""), Matches);
         yield return new("POST", "/api/v1/hash", File, Matches);
+        yield return new("GET", "/api/v1/retroactive-matches", () => null, Matches);
         yield return new("GET", "/api/v1/banks", () => null, Matches);
         yield return new("POST", "/api/v1/banks", () => Json($$"""{"name":"B{{Guid.NewGuid():n}}"}"""), Curates);
         yield return new("PATCH", "/api/v1/banks/ACCESS", () => Json("""{"enabled":true}"""), Curates);
@@ -136,6 +137,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Enabled", new() { ["Enabled"] = "true" }, Curates);
         yield return new("POST", $"/content/{fixture.ContentId}", new() { ["Status"] = "enabled", ["Note"] = "page" }, Curates);
         yield return new("GET", "/taxonomy", null, Matches);
+        yield return new("GET", "/retroactive", null, Matches);
         yield return new("POST", "/taxonomy", new() { ["Label"] = "entity:p" + Guid.NewGuid().ToString("n")[..12], ["Description"] = "page" }, ManagesTaxonomy);
         yield return new("POST", "/taxonomy?handler=Active", new() { ["Label"] = "content_type:audio", ["Active"] = "true" }, ManagesTaxonomy);
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Sharing", new() { ["Private"] = "false" },

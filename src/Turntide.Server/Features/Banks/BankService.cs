@@ -53,7 +53,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         db.Banks.Add(bank);
         scope.Record(actor, "bank.create", "bank", bank.Id.ToString(), null, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+        catalog.SetBank(CatalogBank.From(bank));
         return bank;
     }
 
@@ -67,7 +67,9 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         bank.Enabled = enabled;
         scope.Record(actor, enabled ? "bank.enable" : "bank.disable", "bank", bank.Id.ToString(), before, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+        // With its members: a private bank stays private in matching.
+        var members = bank.Private ? await db.BankMembers.Where(m => m.BankId == bank.Id).Select(m => m.OrganisationId).ToListAsync(ct) : [];
+        catalog.SetBank(CatalogBank.From(bank, members));
         return bank;
     }
 

@@ -42,8 +42,8 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
             Error = $"The search is {q.Length} characters long; the limit is {SignalTypes.MaxValueLength}.";
             return;
         }
-        // Private banks the member may not see are left out of both kinds of search.
-        var visible = (await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).Select(b => b.Id).ToListAsync()).ToHashSet();
+        // Private banks the member may not see are left out of both kinds of search: the catalog filters by viewer
+        // before its limit, so hidden matches never crowd out visible ones.
         bool hex = q.All(char.IsAsciiHexDigit);
         if (hex && q.Length is 32 or 64)
         {
@@ -52,7 +52,7 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
             {
                 var (_, canonical, error) = SignalTypes.Validate(type.Name, q);
                 if (error is null)
-                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit).Where(m => visible.Contains(m.BankId)));
+                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit, CatalogViewer.For(Actor.OrganisationId)));
             }
             Summary = Matches.Count == 0 ? "No enabled item matches this hash." : $"{Matches.Count} matching items, nearest first.";
             return;

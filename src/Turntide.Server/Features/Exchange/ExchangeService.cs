@@ -14,7 +14,7 @@ namespace Turntide.Server.Features.Exchange;
 /// from the hash of the log's first entry, so a checkpoint from another hub or from a database since replaced is
 /// recognised as unknown and the node is told to resync, instead of silently skipping or repeating changes.
 /// </summary>
-public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks)
+public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks, Matching.SignalCatalog catalog)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
@@ -91,6 +91,8 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         var after = new BankSharing(bank.Private, [.. members.Order()]);
         scope.Record(actor, "bank.sharing", "bank_sharing", bank.Id.ToString(), before, after);
         await scope.CommitAsync(ct);
+        // Matching follows at once: a private bank's items match only for those it names.
+        catalog.SetBank(Matching.CatalogBank.From(bank, members));
         return after;
     }
 

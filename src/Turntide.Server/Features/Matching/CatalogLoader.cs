@@ -9,7 +9,7 @@ using Turntide.Server.Features.Hosting;
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>Fills the <see cref="SignalCatalog"/> from the database at start-up, then marks it ready.</summary>
-internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog catalog, DatabaseReady database,
+internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog catalog, CatalogCursor cursor, DatabaseReady database,
     ILogger<CatalogLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +18,11 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
         var clock = Stopwatch.StartNew();
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
+        // The head first: a change that commits while the load reads is then either in the rows read or after
+        // this sequence, where the follower picks it up; it can be applied twice, never missed.
+        var head = await CatalogReader.AuditHeadAsync(db, stoppingToken);
         await LoadAsync(db, catalog, stoppingToken);
+        cursor.Start(head);
         catalog.MarkReady();
         logger.LogInformation("Indexes ready: {Signals} signals of {Contents} items in {Ms} ms",
             catalog.SignalCount, catalog.ContentCount, clock.ElapsedMilliseconds);
@@ -29,9 +33,14 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
     /// materialisation and an ORDER BY the slow parts, so this reads with a bare data reader, unordered, and
     /// groups in memory.
     /// </summary>
-    internal static async Task LoadAsync(TurntideDb db, SignalCatalog catalog, CancellationToken ct)
+    internal static Task LoadAsync(TurntideDb db, SignalCatalog catalog, CancellationToken ct) =>
+        ReadAllAsync(db, catalog.Load, ct);
+
+    /// <summary>Reads the whole catalog and hands it to <paramref name="fill"/> (a first load, or a rebuild to swap in).</summary>
+    internal static async Task ReadAllAsync(TurntideDb db,
+        Action<IEnumerable<CatalogBank>, IEnumerable<CatalogContent>, int, int> fill, CancellationToken ct)
     {
-        var banks = await db.Banks.AsNoTracking().Select(b => new CatalogBank(b.Id, b.Name, b.Enabled, b.Benign)).ToListAsync(ct);
+        var banks = await CatalogReader.ReadBanksAsync(db, null, ct);
 
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -59,7 +68,7 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
                 if (items.TryGetValue(r.GetGuid(1), out var item))
                     item.Signals.Add((id, string.Intern(r.GetString(2)), r.GetString(3)));
             }, ct);
-            catalog.Load(banks, items.Select(kv => new CatalogContent(kv.Key, kv.Value.BankId, kv.Value.Status,
+            fill(banks, items.Select(kv => new CatalogContent(kv.Key, kv.Value.BankId, kv.Value.Status,
                 kv.Value.Labels is { } l ? [.. l.Order(StringComparer.Ordinal)] : [], kv.Value.Signals)), contentCount, signalCount);
         }
         finally
@@ -85,7 +94,7 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
             row(reader);
     }
 
-    private static ContentStatus ParseStatus(string status) => status switch
+    internal static ContentStatus ParseStatus(string status) => status switch
     {
         nameof(ContentStatus.Enabled) => ContentStatus.Enabled,
         nameof(ContentStatus.Disabled) => ContentStatus.Disabled,

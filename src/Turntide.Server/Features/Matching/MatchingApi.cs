@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Features.Signals;
 using Turntide.Server.Features.Web;
 
@@ -18,15 +19,21 @@ public sealed record FileMatchResponse(HashResultDto Hashed, IReadOnlyList<Match
 
 public sealed record QuerySignal(string? SignalType, string? Signal);
 
-public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance);
+/// <param name="Reference">The platform's own id for the upload: given, the node keeps the signals for a while and raises later matches (retroactive matching).</param>
+public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance, string? Reference = null);
 
 public static class MatchingApi
 {
     public static WebApplicationBuilder AddMatching(this WebApplicationBuilder builder)
     {
         // Loaded on every role: the node matches with it, and the hub's pages search with it.
-        builder.Services.AddSingleton(new SignalCatalog());
+        builder.Services.AddSingleton(new SignalCatalog(SignalCatalog.DefaultIndexes));
+        builder.Services.AddSingleton<CatalogCursor>();
+        builder.Services.Configure<CatalogFollowerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.AddHostedService<CatalogLoader>();
+        // Every role: whatever another process on the same database commits reaches this one's catalog.
+        builder.Services.AddHostedService<CatalogFollower>();
+        builder.AddRetroactive();
         return builder;
     }
 
@@ -44,6 +51,7 @@ public static class MatchingApi
             .Produces<FileMatchResponse>()
             .RequireAuthorization(Policies.ApiMatch)
             .DisableAntiforgery();
+        api.MapRetroactiveApi();
         return api;
     }
 
@@ -51,7 +59,7 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
-        SignalCatalog catalog, IOptions<ServerOptions> options)
+        SignalCatalog catalog, IOptions<ServerOptions> options, HttpContext http)
     {
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
         if (error is not null)
@@ -65,20 +73,26 @@ public static class MatchingApi
         }
         if (CheckDistance(type!, distance) is { } bad)
             return (ProblemHttpResult)Problems.Bad(bad);
-        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value));
+        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, Viewer(http)));
     }
 
     private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher,
-        IOptions<ServerOptions> options, CancellationToken ct)
+        RetroactiveQueue retroactive, IOptions<ServerOptions> options, CancellationToken ct)
     {
         var o = options.Value;
+        var viewer = Viewer(request.HttpContext);
+        // A file's reference comes in the query string: the multipart body carries the file alone.
+        string? queryReference = request.Query["reference"];
+        if (CheckReference(queryReference) is { } badQueryReference)
+            return Problems.Bad(badQueryReference);
         if (UploadReader.IsMultipart(request))
         {
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
             var hashed = hasher.Hash(upload.Span);
             var results = hashed.Signals
-                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o))
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer))
                 .ToList();
+            Keep(retroactive, viewer, queryReference, results);
             return TypedResults.Ok(new FileMatchResponse(hashed, results));
         }
 
@@ -102,6 +116,9 @@ public static class MatchingApi
             return Problems.Bad("The body has no signals: send {\"signals\": [{\"signal_type\": \"pdq\", \"signal\": \"...\"}]}.");
         if (body.Signals.Count > o.MaxBatchSignals)
             return Problems.Bad($"The batch has {body.Signals.Count} signals; the limit is {o.MaxBatchSignals}.", StatusCodes.Status413PayloadTooLarge);
+        if (CheckReference(body.Reference) is { } badReference)
+            return Problems.Bad(badReference);
+        var reference = body.Reference ?? queryReference;
 
         // Check every signal before matching any, so a bad batch is refused whole.
         var checkedSignals = new List<(SignalType Type, string Canonical)>(body.Signals.Count);
@@ -114,12 +131,36 @@ public static class MatchingApi
                 return Problems.Bad(bad);
             checkedSignals.Add((type!, canonical!));
         }
-        return TypedResults.Ok(new BatchMatchResponse(
-            [.. checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o))]));
+        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer)).ToList();
+        Keep(retroactive, viewer, reference, matched);
+        return TypedResults.Ok(new BatchMatchResponse(matched));
     }
 
-    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o) =>
-        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal));
+    /// <summary>The caller's organisation: private banks it is not named on stay out of its answers.</summary>
+    private static CatalogViewer Viewer(HttpContext http) => CatalogViewer.For(Actor.From(http.User).OrganisationId);
+
+    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o, CatalogViewer viewer) =>
+        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer));
+
+    /// <summary>Hands an upload with a reference to retroactive matching; the queue never makes the request wait.</summary>
+    private static void Keep(RetroactiveQueue retroactive, CatalogViewer viewer, string? reference, IReadOnlyList<MatchResponse> results)
+    {
+        if (string.IsNullOrEmpty(reference) || viewer.Organisation is not { } org)
+            return;
+        var queries = results.Where(r => RetroactiveQueue.Keepable(r.SignalType) && r.Signal.Length <= KeptSignal.MaxValueLength)
+            .DistinctBy(r => (r.SignalType, r.Signal))
+            .Select(r => new KeptQuery(r.SignalType, r.Signal, r.Matches)).ToList();
+        retroactive.Keep(new KeptUpload(org, reference, queries));
+    }
+
+    private static string? CheckReference(string? reference)
+    {
+        if (reference is null)
+            return null;
+        if (reference.Length is 0 or > KeptSignal.MaxReferenceLength)
+            return $"reference is 1 to {KeptSignal.MaxReferenceLength} characters (the platform's id for the upload).";
+        return reference.Any(char.IsControl) ? "reference may not hold control characters." : null;
+    }
 
     private static string? CheckDistance(SignalType type, int? distance)
     {

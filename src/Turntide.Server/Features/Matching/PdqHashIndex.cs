@@ -7,14 +7,14 @@ namespace Turntide.Server.Features.Matching;
 /// keeps its speed while items change. The start-up load becomes one bulk-built segment; later changes go to
 /// the index's tail and its background merges.
 /// </summary>
-public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalIndex
+public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalIndex, IDisposable
 {
     // One per request thread: a query's raw matches are copied out at once, so the buffer is never shared.
     [ThreadStatic]
     private static List<IndexMatch>? t_matches;
 
-    // Lives as long as the server: queries never lock, so nothing can tell when the last one has left
-    // the index, and freeing it earlier could pull memory from under a running query.
+    // Lives as long as the catalog that holds it: queries never lock, so nothing can tell when the last one has
+    // left the index; a catalog rebuilt whole frees the old one only long after the swap (SignalCatalog.Replace).
     private readonly HashIndex _index = new(options);
     private readonly Lock _writeLock = new();
     // Each signal's current hash. The index lets an id hold several hashes and appends on every Add, so
@@ -98,4 +98,6 @@ public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalInde
         else
             matches.Clear();
     }
+
+    public void Dispose() => _index.Dispose();
 }

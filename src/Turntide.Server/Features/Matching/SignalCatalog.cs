@@ -9,7 +9,37 @@ public sealed record CatalogContent(Guid Id, Guid BankId, ContentStatus Status, 
     IReadOnlyList<(long SignalId, string SignalType, string Value)> Signals);
 
 /// <param name="Benign">A negative bank: its matches suppress every other match of the query.</param>
-public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false);
+/// <param name="Private">Matches only for its <paramref name="Owner"/> and its named <paramref name="Members"/>.</param>
+public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false, bool Private = false,
+    Guid Owner = default, IReadOnlyList<Guid>? Members = null)
+{
+    /// <summary>The same rule as <see cref="Exchange.BankVisibility"/>: a shared bank for everyone, a private one for its owner and members.</summary>
+    public bool VisibleTo(CatalogViewer viewer) =>
+        !Private || viewer.Everything
+        || (viewer.Organisation is { } org && (org == Owner || (Members is { } m && m.Contains(org))));
+
+    /// <summary>A bank row as the catalog keeps it; <paramref name="members"/> are the organisations named on a private bank.</summary>
+    public static CatalogBank From(Bank bank, IReadOnlyList<Guid>? members = null) =>
+        new(bank.Id, bank.Name, bank.Enabled, bank.Benign, bank.Private, bank.OwnerOrganisationId,
+            bank.Private && members is { Count: > 0 } ? [.. members.Distinct().Order()] : null);
+
+    public bool Equals(CatalogBank? other) =>
+        other is not null && Id == other.Id && Name == other.Name && Enabled == other.Enabled && Benign == other.Benign
+        && Private == other.Private && Owner == other.Owner && (Members ?? []).SequenceEqual(other.Members ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Name, Enabled, Benign, Private, Owner);
+}
+
+/// <summary>
+/// Who asks for matches: an organisation (private banks it is not named on stay out of its answers), or
+/// <see cref="Everyone"/> for the system's own uses that see every bank.
+/// </summary>
+public readonly record struct CatalogViewer(Guid? Organisation, bool Everything)
+{
+    public static CatalogViewer Everyone => new(null, true);
+
+    public static CatalogViewer For(Guid? organisation) => new(organisation, false);
+}
 
 /// <summary>A match as the API returns it.</summary>
 public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance);
@@ -21,18 +51,39 @@ public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnl
 /// </summary>
 public sealed class SignalCatalog
 {
-    private readonly Dictionary<string, ISignalIndex> _indexes;
-    private ConcurrentDictionary<Guid, CatalogContent> _contents = new();
-    private ConcurrentDictionary<long, Guid> _signalOwners = new();
-    private readonly ConcurrentDictionary<Guid, CatalogBank> _banks = new();
+    /// <summary>
+    /// Everything a query reads, behind one reference: a full reload builds a new one aside and swaps it in, so a
+    /// query sees the old catalog or the new one, never a half-loaded mix.
+    /// </summary>
+    private sealed class State(Dictionary<string, ISignalIndex> indexes)
+    {
+        public readonly Dictionary<string, ISignalIndex> Indexes = indexes;
+        public ConcurrentDictionary<Guid, CatalogContent> Contents = new();
+        public ConcurrentDictionary<long, Guid> SignalOwners = new();
+        public readonly ConcurrentDictionary<Guid, CatalogBank> Banks = new();
+    }
+
+    private readonly Func<IEnumerable<ISignalIndex>>? _indexFactory;
+    private volatile State _state;
     // Serialises writers so an item's old signals are removed and new ones added as one step.
     private readonly Lock _writeLock = new();
     private volatile bool _ready;
 
     public SignalCatalog(IEnumerable<ISignalIndex>? indexes = null)
     {
-        _indexes = (indexes ?? DefaultIndexes()).ToDictionary(i => i.SignalType, StringComparer.Ordinal);
+        _indexFactory = indexes is null ? DefaultIndexes : null;
+        _state = new State(ToDictionary(indexes ?? DefaultIndexes()));
     }
+
+    /// <summary>A catalog that can also be rebuilt whole (<see cref="Replace"/>): each rebuild takes fresh indexes from <paramref name="indexFactory"/>.</summary>
+    public SignalCatalog(Func<IEnumerable<ISignalIndex>> indexFactory)
+    {
+        _indexFactory = indexFactory;
+        _state = new State(ToDictionary(indexFactory()));
+    }
+
+    private static Dictionary<string, ISignalIndex> ToDictionary(IEnumerable<ISignalIndex> indexes) =>
+        indexes.ToDictionary(i => i.SignalType, StringComparer.Ordinal);
 
     public static IEnumerable<ISignalIndex> DefaultIndexes() =>
     [
@@ -41,95 +92,197 @@ public sealed class SignalCatalog
         new ExactSignalIndex(SignalTypes.Sha256Name),
     ];
 
+    /// <summary>
+    /// Raised after items were added or changed (an <see cref="Upsert"/>, a whole <see cref="Replace"/>, or a bank
+    /// becoming matchable), with the items as they are now. Handlers run on the writer's thread: queue work, do not do it.
+    /// </summary>
+    public event Action<IReadOnlyList<CatalogContent>>? ItemsChanged;
+
     /// <summary>True once the start-up load finished; /health/ready answers 503 until then.</summary>
     public bool IsReady => _ready;
 
     public void MarkReady() => _ready = true;
 
-    public int SignalCount => _indexes.Values.Sum(i => i.Count);
+    public int SignalCount => _state.Indexes.Values.Sum(i => i.Count);
 
-    public int ContentCount => _contents.Count;
+    public int ContentCount => _state.Contents.Count;
 
-    public void SetBank(CatalogBank bank) => _banks[bank.Id] = bank;
+    public bool TryGetContent(Guid id, out CatalogContent content) => _state.Contents.TryGetValue(id, out content!);
+
+    public bool TryGetBank(Guid id, out CatalogBank bank) => _state.Banks.TryGetValue(id, out bank!);
+
+    public void SetBank(CatalogBank bank)
+    {
+        List<CatalogContent>? opened = null;
+        lock (_writeLock)
+        {
+            var state = _state;
+            state.Banks.TryGetValue(bank.Id, out var old);
+            state.Banks[bank.Id] = bank;
+            // A bank that starts matching (enabled again, or visible to more members) brings its items to those who
+            // now see them; the scan over every item is rare enough (a bank's switch) to stay simple.
+            if (bank.Enabled && !bank.Benign && old is not null && !old.Equals(bank) && ItemsChanged is not null)
+                opened = [.. state.Contents.Values.Where(c => c.BankId == bank.Id)];
+        }
+        if (opened is { Count: > 0 })
+            ItemsChanged?.Invoke(opened);
+    }
+
+    /// <summary>Drops a bank that is gone from the database, with its items.</summary>
+    public void RemoveBank(Guid bankId)
+    {
+        lock (_writeLock)
+        {
+            var state = _state;
+            state.Banks.TryRemove(bankId, out _);
+            foreach (var content in state.Contents.Values.Where(c => c.BankId == bankId).ToList())
+            {
+                if (state.Contents.TryRemove(content.Id, out var old))
+                    RemoveSignals(state, old, keep: []);
+            }
+        }
+    }
 
     /// <summary>The start-up load into an empty catalog: <see cref="SetBank"/> and <see cref="Upsert"/> for each, in one pass.</summary>
     public void Load(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
     {
-        if (!_contents.IsEmpty)
+        var state = _state;
+        if (!state.Contents.IsEmpty)
         {
             // Writes that committed before the load finished are here already: the demo data seeded at start-up,
             // or an early request. Their entries are at least as new as the rows just read, so they stay; the rest
             // of the rows join them one by one.
             foreach (var bank in banks)
-                _banks.TryAdd(bank.Id, bank);
+                state.Banks.TryAdd(bank.Id, bank);
             foreach (var content in contents)
             {
-                if (!_contents.ContainsKey(content.Id))
+                if (!state.Contents.ContainsKey(content.Id))
                     Upsert(content);
             }
             return;
         }
-        // Sized up front: growing a million-entry table step by step costs seconds of start-up.
-        _contents = new ConcurrentDictionary<Guid, CatalogContent>(Environment.ProcessorCount, Math.Max(31, expectedContents));
-        _signalOwners = new ConcurrentDictionary<long, Guid>(Environment.ProcessorCount, Math.Max(31, expectedSignals));
-        foreach (var bank in banks)
-            SetBank(bank);
+        lock (_writeLock)
+            Fill(_state, banks, contents, expectedContents, expectedSignals);
+    }
+
+    /// <summary>
+    /// Rebuilds the whole catalog from <paramref name="banks"/> and <paramref name="contents"/> aside, then swaps it in
+    /// at once. Raises <see cref="ItemsChanged"/> with the items that are new or differ from before.
+    /// </summary>
+    public void Replace(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
+    {
+        if (_indexFactory is null)
+            throw new InvalidOperationException("This catalog was built on fixed index instances; a whole rebuild needs an index factory.");
+        var fresh = new State(ToDictionary(_indexFactory()));
+        Fill(fresh, banks, contents, expectedContents, expectedSignals);
+        State old;
         lock (_writeLock)
         {
-            // Gathered per type first, so each index gets the whole load at once and can build it in bulk.
-            var entries = _indexes.Keys.ToDictionary(t => t, _ => new List<(long, string)>(), StringComparer.Ordinal);
-            foreach (var content in contents)
-            {
-                foreach (var (id, type, value) in content.Signals)
-                {
-                    if (entries.TryGetValue(type, out var list))
-                    {
-                        list.Add((id, value));
-                        _signalOwners[id] = content.Id;
-                    }
-                }
-                _contents[content.Id] = content;
-            }
-            foreach (var (type, list) in entries)
-                _indexes[type].Load(list);
+            old = _state;
+            _state = fresh;
         }
+        var changed = fresh.Contents.Values
+            .Where(c => !old.Contents.TryGetValue(c.Id, out var before) || !SameContent(before, c)).ToList();
+        RetireLater(old);
+        if (changed.Count > 0)
+            ItemsChanged?.Invoke(changed);
+    }
+
+    private static bool SameContent(CatalogContent a, CatalogContent b) =>
+        a.BankId == b.BankId && a.Status == b.Status && a.Labels.SequenceEqual(b.Labels)
+        && a.Signals.OrderBy(s => s.SignalId).SequenceEqual(b.Signals.OrderBy(s => s.SignalId));
+
+    /// <summary>
+    /// Queries take no lock, so nothing tells when the last one has left a replaced index; native memory is freed a
+    /// minute later, far beyond any query's life.
+    /// </summary>
+    private static void RetireLater(State old)
+    {
+        var disposable = old.Indexes.Values.OfType<IDisposable>().ToList();
+        if (disposable.Count == 0)
+            return;
+        _ = Task.Delay(TimeSpan.FromMinutes(1)).ContinueWith(_ =>
+        {
+            foreach (var d in disposable)
+                d.Dispose();
+        }, TaskScheduler.Default);
+    }
+
+    private static void Fill(State state, IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents, int expectedSignals)
+    {
+        // Sized up front: growing a million-entry table step by step costs seconds of start-up.
+        state.Contents = new ConcurrentDictionary<Guid, CatalogContent>(Environment.ProcessorCount, Math.Max(31, expectedContents));
+        state.SignalOwners = new ConcurrentDictionary<long, Guid>(Environment.ProcessorCount, Math.Max(31, expectedSignals));
+        foreach (var bank in banks)
+            state.Banks[bank.Id] = bank;
+        // Gathered per type first, so each index gets the whole load at once and can build it in bulk.
+        var entries = state.Indexes.Keys.ToDictionary(t => t, _ => new List<(long, string)>(), StringComparer.Ordinal);
+        foreach (var content in contents)
+        {
+            foreach (var (id, type, value) in content.Signals)
+            {
+                if (entries.TryGetValue(type, out var list))
+                {
+                    list.Add((id, value));
+                    state.SignalOwners[id] = content.Id;
+                }
+            }
+            state.Contents[content.Id] = content;
+        }
+        foreach (var (type, list) in entries)
+            state.Indexes[type].Load(list);
     }
 
     public void Upsert(CatalogContent content)
     {
+        bool unchanged;
         lock (_writeLock)
         {
-            if (_contents.TryGetValue(content.Id, out var old))
-                RemoveSignals(old, keep: content.Signals.Select(s => s.SignalId).ToHashSet());
+            var state = _state;
+            unchanged = state.Contents.TryGetValue(content.Id, out var old) && SameContent(old, content);
+            if (old is not null)
+                RemoveSignals(state, old, keep: content.Signals.Select(s => s.SignalId).ToHashSet());
             foreach (var (id, type, value) in content.Signals)
             {
-                if (_indexes.TryGetValue(type, out var index))
+                if (state.Indexes.TryGetValue(type, out var index))
                 {
                     index.Add(id, value);
-                    _signalOwners[id] = content.Id;
+                    state.SignalOwners[id] = content.Id;
                 }
             }
-            _contents[content.Id] = content;
+            state.Contents[content.Id] = content;
         }
+        // A replica re-reading a change it made itself (or one it already has) changes nothing, and says nothing.
+        if (!unchanged)
+            ItemsChanged?.Invoke([content]);
     }
 
     public void Remove(Guid contentId)
     {
         lock (_writeLock)
         {
-            if (_contents.TryRemove(contentId, out var old))
-                RemoveSignals(old, keep: []);
+            var state = _state;
+            if (state.Contents.TryRemove(contentId, out var old))
+                RemoveSignals(state, old, keep: []);
         }
     }
 
     /// <summary>
     /// Every matchable item (enabled, in an enabled bank) with a signal within <paramref name="maxDistance"/>,
-    /// one result per item at its smallest distance, nearest first. A query that matches a matchable item of a benign
-    /// (negative) bank matches nothing: the signal is known to be benign.
+    /// one result per item at its smallest distance, nearest first, over every bank (the system's view).
     /// </summary>
-    public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit)
+    public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit) =>
+        Match(type, canonicalValue, maxDistance, limit, CatalogViewer.Everyone);
+
+    /// <summary>
+    /// Every matchable item (enabled, in an enabled bank the <paramref name="viewer"/> may see) with a signal within
+    /// <paramref name="maxDistance"/>, one result per item at its smallest distance, nearest first. A query that
+    /// matches a matchable item of a benign (negative) bank the viewer sees matches nothing: the signal is known to be benign.
+    /// </summary>
+    public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit, CatalogViewer viewer)
     {
-        if (!_indexes.TryGetValue(type.Name, out var index))
+        var state = _state;
+        if (!state.Indexes.TryGetValue(type.Name, out var index))
             return [];
         var hits = new List<IndexHit>();
         index.Query(canonicalValue, type.ByDistance ? maxDistance : 0, hits);
@@ -138,11 +291,13 @@ public sealed class SignalCatalog
         var best = new Dictionary<Guid, (CatalogContent Content, CatalogBank Bank, int Distance)>();
         foreach (var hit in hits)
         {
-            if (!_signalOwners.TryGetValue(hit.SignalId, out var contentId)
-                || !_contents.TryGetValue(contentId, out var content)
+            if (!state.SignalOwners.TryGetValue(hit.SignalId, out var contentId)
+                || !state.Contents.TryGetValue(contentId, out var content)
                 || content.Status != ContentStatus.Enabled
-                || !_banks.TryGetValue(content.BankId, out var bank)
-                || !bank.Enabled)
+                || !state.Banks.TryGetValue(content.BankId, out var bank)
+                || !bank.Enabled
+                // Private banks are few: the common path costs one flag.
+                || (bank.Private && !bank.VisibleTo(viewer)))
                 continue;
             if (bank.Benign)
                 return [];
@@ -155,15 +310,15 @@ public sealed class SignalCatalog
             .Select(b => new MatchDto(b.Bank.Name, b.Bank.Id, b.Content.Id, b.Content.Labels, type.Name, b.Distance))];
     }
 
-    private void RemoveSignals(CatalogContent old, HashSet<long> keep)
+    private static void RemoveSignals(State state, CatalogContent old, HashSet<long> keep)
     {
         foreach (var (id, type, _) in old.Signals)
         {
             if (keep.Contains(id))
                 continue;
-            if (_indexes.TryGetValue(type, out var index))
+            if (state.Indexes.TryGetValue(type, out var index))
                 index.Remove(id);
-            _signalOwners.TryRemove(id, out _);
+            state.SignalOwners.TryRemove(id, out _);
         }
     }
 }

@@ -680,6 +680,98 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.ToTable("quarantine_cases", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.KeptSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("KeptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeptAt");
+
+                    b.HasIndex("SignalType", "Value");
+
+                    b.ToTable("retro_kept_signals", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.RetroactiveMatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AtUpload")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Distance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt");
+
+                    b.HasIndex("OrganisationId", "AtUpload", "Id");
+
+                    b.HasIndex("OrganisationId", "Reference", "ContentId")
+                        .IsUnique();
+
+                    b.ToTable("retro_matches", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Taxonomy.TaxonomyTerm", b =>
                 {
                     b.Property<string>("Label")
