@@ -266,19 +266,32 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => _over ? Count(0) : Count(inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+        _over ? Count(0) : Count(await inner.ReadAsync(buffer, cancellationToken));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    private bool _over;
+
+    /// <summary>
+    /// Hands on the bytes up to the limit (so the lines before it are still read), then stops the next read: the line
+    /// that crosses the limit is never completed.
+    /// </summary>
     private int Count(int read)
     {
-        BytesRead += read;
-        if (BytesRead > limit)
+        if (_over)
             throw new ImportStoppedException($"the file is larger than the import limit of {limit} bytes (Turntide:MaxImportBytes), so the import stopped there");
+        if (BytesRead + read > limit)
+        {
+            _over = true;
+            read = (int)(limit - BytesRead);
+            if (read == 0)
+                return Count(0);
+        }
+        BytesRead += read;
         return read;
     }
 

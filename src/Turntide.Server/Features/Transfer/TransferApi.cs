@@ -33,7 +33,7 @@ public static partial class TransferApi
         TransferService transfer, IOptions<ServerOptions> options, CancellationToken ct)
     {
         var request = http.Request;
-        var parsed = TransferFormats.Parse(format) ?? FromContentType(request.ContentType);
+        var parsed = format is null ? FromContentType(request.ContentType) : TransferFormats.Parse(format);
         if (parsed is null)
             return Problem($"format must be {TransferFormats.Names}.");
         if (!parsed.Value.Accepts(request.ContentType))
@@ -45,9 +45,10 @@ public static partial class TransferApi
             Problems.CloseAfterResponse(http);
             return Problem($"The file is {request.ContentLength} bytes; the import limit is {max} (Turntide:MaxImportBytes).", StatusCodes.Status413PayloadTooLarge);
         }
-        // The server's body limit is for JSON; this endpoint streams up to its own limit, which the import counts itself.
+        // The server's body limit is for JSON. This endpoint streams up to its own limit, which the import counts itself
+        // (LimitedStream) so that it can report how far it got; the server's limit stays above it as a backstop.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = max + 1;
+            limit.MaxRequestBodySize = max + 1024 * 1024;
         var report = await transfer.ImportAsync(Actor.From(http.User), bank, request.Body, parsed.Value, ct);
         return TypedResults.Ok(report);
     }
