@@ -372,6 +372,46 @@ public sealed class TransferTests
         Assert.Contains(Pdq(1), await ExportAsync(owner, "PRIVATE", "csv"));
     }
 
+    [Fact]
+    public async Task TheBankPageImportsAnUploadedFileShowsTheReportAndLinksTheExports()
+    {
+        var (server, curator) = await StartAsync("sqlite", null, "PAGE");
+        await using var _ = server;
+        var bankId = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "PAGE").Id;
+        var analyst = await server.SignedInAsync(Roles.Analyst);
+        var page = await analyst.GetStringAsync($"/banks/{bankId}");
+        Assert.Contains($"/banks/{bankId}?handler=Export&amp;format=csv", page);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+        Assert.True(token.Success);
+
+        // Larger than the server's JSON body limit (1 MiB), as real bank files are.
+        var csv = new StringBuilder(Header);
+        csv.Append("pdq,bad,,\r\n");
+        for (int i = 0; i < 12_000; i++)
+            csv.Append($"pdq,{Pdq(i)},severity:crisis,{new string('n', 40)}\r\n");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+            { new StringContent(""), "ImportFormat" },
+            { Body(csv.ToString(), "text/csv"), "ImportFile", "bank.csv" },
+        };
+        Assert.True(csv.Length > 1024 * 1024);
+        var response = await analyst.PostAsync($"/banks/{bankId}?handler=Import", form);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {html}");
+        Assert.Contains("<strong>12000 added</strong>", html);
+        Assert.Contains("<td>2</td><td>Malformed pdq signal", html);
+
+        var export = await analyst.GetAsync($"/banks/{bankId}?handler=Export&format=jsonl");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(12_000, (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var moderator = await server.SignedInAsync(Roles.Moderator);
+        var refused = await TestServer.PostFormAsync(moderator, $"/banks/{bankId}?handler=Import", new() { ["ImportFormat"] = "csv" }, $"/banks/{bankId}");
+        Assert.Contains("/denied", refused.Headers.Location?.ToString());
+    }
+
     /// <summary>A body whose length is not known in advance, so the client sends it chunked.</summary>
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
