@@ -164,7 +164,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         return (fresh.Count, batch.Count - fresh.Count);
     }
 
-    /// <summary>Writes a bank's items with the given status (all when null), one line per signal, page by page.</summary>
+    /// <summary>Writes a bank's items with the given status (all when null), one line per signal, in the order they were added.</summary>
     public async Task ExportAsync(Actor actor, Bank bank, TransferFormat format, ContentStatus? status, Stream output, CancellationToken ct = default)
     {
         await BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
@@ -183,40 +183,46 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
             text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         try
         {
-            const int page = 1000;
-            for (int skip = 0; ; skip += page)
+            // Keyset pages over the signals' ids: each page costs the same however deep into the bank it is, and the
+            // file lists items in the order they were added (an import's copy keeps its source's order).
+            const int page = 5000;
+            long after = 0;
+            while (true)
             {
-                var query = db.Contents.AsNoTracking().Where(c => c.BankId == bank.Id);
-                if (status is { } s)
-                    query = query.Where(c => c.Status == s);
-                var items = await query.OrderBy(c => c.AddedAt).ThenBy(c => c.Id).Skip(skip).Take(page)
-                    .Include(c => c.Signals).Include(c => c.Labels).AsSplitQuery().ToListAsync(ct);
-                foreach (var item in items)
+                var query = db.Signals.AsNoTracking().Where(x => x.Id > after && x.Content!.BankId == bank.Id);
+                if (status is { } wanted)
+                    query = query.Where(x => x.Content!.Status == wanted);
+                var rows = await query.OrderBy(x => x.Id).Take(page)
+                    .Select(x => new { x.Id, x.ContentId, x.SignalType, x.Value, x.Content!.Note }).ToListAsync(ct);
+                if (rows.Count == 0)
+                    break;
+                var ids = rows.Select(r => r.ContentId).Distinct().ToList();
+                var labels = (await db.Labels.AsNoTracking().Where(l => ids.Contains(l.ContentId))
+                        .Select(l => new { l.ContentId, l.Label }).ToListAsync(ct))
+                    .ToLookup(l => l.ContentId, l => l.Label);
+                foreach (var row in rows)
                 {
-                    string labels = string.Join(';', item.Labels.Select(l => l.Label).Order(StringComparer.Ordinal));
-                    foreach (var signal in item.Signals.OrderBy(x => x.Id))
+                    var itemLabels = labels[row.ContentId].Order(StringComparer.Ordinal).ToList();
+                    if (csv is not null)
                     {
-                        if (csv is not null)
-                        {
-                            csv.WriteField(signal.SignalType);
-                            csv.WriteField(signal.Value);
-                            csv.WriteField(labels);
-                            csv.WriteField(item.Note);
-                            await csv.EndRecordAsync(ct);
-                        }
-                        else
-                        {
-                            await text!.WriteAsync(JsonSerializer.Serialize(new ExportRecord(signal.SignalType, signal.Value,
-                                [.. item.Labels.Select(l => l.Label).Order(StringComparer.Ordinal)], item.Note), JsonLines));
-                            await text.WriteAsync('\n');
-                        }
+                        csv.WriteField(row.SignalType);
+                        csv.WriteField(row.Value);
+                        csv.WriteField(string.Join(';', itemLabels));
+                        csv.WriteField(row.Note);
+                        await csv.EndRecordAsync(ct);
+                    }
+                    else
+                    {
+                        await text!.WriteAsync(JsonSerializer.Serialize(new ExportRecord(row.SignalType, row.Value, itemLabels, row.Note), JsonLines));
+                        await text.WriteAsync('\n');
                     }
                 }
                 if (csv is not null)
                     await csv.FlushAsync(ct);
                 else
                     await text!.FlushAsync(ct);
-                if (items.Count < page)
+                after = rows[^1].Id;
+                if (rows.Count < page)
                     break;
             }
         }
