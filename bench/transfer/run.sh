@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 provider=${1:-sqlite}
 count=${2:-100000}
 port=5191
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use" >&2; exit 1; fi
 work=$(mktemp -d /tmp/turntide-transfer-bench.XXXXXX)
 pgdir=$(mktemp -d /tmp/turntide-transfer-bench-pg.XXXXXX)
 server_pid=""
@@ -46,7 +47,8 @@ PY
 printf 'file: %d lines, %.1f MiB\n' "$count" "$(echo "$(stat -c %s "$work/bank.csv") / 1048576" | bc -l)"
 
 export Turntide__ApiKeyRequestsPerSecond=1000000 Turntide__ApiKeyBurst=1000000
-turntide serve --role hub --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# exec: the pid is the server's own, so the clean-up stops the server and not only a subshell.
+(exec dotnet "$work/cli/turntide.dll" serve --role hub --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1) &
 server_pid=$!
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ]; do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
