@@ -57,15 +57,22 @@ done
 curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$work/key")" -H 'Content-Type: application/json' \
   -d '{"name":"BENCH"}' "http://127.0.0.1:$port/api/v1/banks"
 
-timed() { # label, command...: prints the wall time of the command
+# CPU seconds the server process has used (user + system), which other work on a shared machine does not inflate.
+ticks=$(getconf CLK_TCK)
+server_cpu() { awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$server_pid/stat"; }
+timed() { # label, command...: prints the wall time of the command and the server's CPU time during it
   local label=$1; shift
-  local start end
+  local start end cpu0 cpu1
+  cpu0=$(server_cpu)
   start=$(date +%s.%N)
   "$@"
   end=$(date +%s.%N)
+  cpu1=$(server_cpu)
   local seconds; seconds=$(echo "$end - $start" | bc)
-  printf '%s: %.2f s, %.0f lines/s\n' "$label" "$seconds" "$(echo "$count / $seconds" | bc -l)"
+  printf '%s: %.2f s wall, %.0f lines/s; server CPU %.2f s (%.0f lines per CPU second)\n' "$label" "$seconds" \
+    "$(echo "$count / $seconds" | bc -l)" "$(echo "$cpu1 - $cpu0" | bc)" "$(echo "$count / ($cpu1 - $cpu0 + 0.001)" | bc -l)"
 }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 common=(--server "http://127.0.0.1:$port" --api-key-file "$work/key")
 timed "import ($provider, $count new)" turntide bank import "$work/bank.csv" --bank BENCH --quiet "${common[@]}" >"$work/import1.txt"
 cat "$work/import1.txt"
@@ -74,3 +81,4 @@ cat "$work/import2.txt"
 timed "export csv ($provider)" turntide bank export --bank BENCH --format csv --output "$work/out.csv" "${common[@]}"
 timed "export jsonl ($provider)" turntide bank export --bank BENCH --format jsonl --output "$work/out.jsonl" "${common[@]}"
 printf 'exported: %d csv lines (with header), %d jsonl lines\n' "$(wc -l <"$work/out.csv")" "$(wc -l <"$work/out.jsonl")"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
