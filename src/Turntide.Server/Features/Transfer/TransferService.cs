@@ -125,11 +125,15 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
     /// <summary>One transaction: the batch's new items and an audit entry for each; then the catalog learns them.</summary>
     private async Task<(int Added, int Duplicates)> CommitBatchAsync(Actor actor, Bank bank, List<Pending> batch, CancellationToken ct)
     {
+        // Two lookups by index (signals by value, then which of their items are in this bank), rather than one join
+        // that a planner may answer by walking the whole bank for every batch.
         var values = batch.Select(p => p.Value).Distinct().ToList();
-        var existing = (await db.Signals.AsNoTracking()
-                .Where(s => values.Contains(s.Value) && s.Content!.BankId == bank.Id)
-                .Select(s => new { s.SignalType, s.Value }).ToListAsync(ct))
-            .Select(s => (s.SignalType, s.Value)).ToHashSet();
+        var sameValue = await db.Signals.AsNoTracking().Where(s => values.Contains(s.Value))
+            .Select(s => new { s.ContentId, s.SignalType, s.Value }).ToListAsync(ct);
+        var candidates = sameValue.Select(s => s.ContentId).Distinct().ToList();
+        var inBank = candidates.Count == 0 ? [] : (await db.Contents.AsNoTracking()
+            .Where(c => candidates.Contains(c.Id) && c.BankId == bank.Id).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        var existing = sameValue.Where(s => inBank.Contains(s.ContentId)).Select(s => (s.SignalType, s.Value)).ToHashSet();
         var fresh = batch.Where(p => !existing.Contains((p.SignalType, p.Value))).ToList();
         if (fresh.Count == 0)
             return (0, batch.Count);
