@@ -125,7 +125,7 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
         var jsonl = Path.Combine(_folder, "items.ndjson");
         File.WriteAllText(jsonl, $$"""{"signal_type":"pdq","signal":"{{First}}","labels":["severity:crisis"],"note":"a"}""" + "\n"
             + $$"""{"signal_type":"md5","signal":"{{First[..32]}}"}""" + "\n");
-        var import = Run(null, "bank", "import", jsonl, "--bank", "OTHER", "--server", hub.Url, "--api-key-file", keyFile);
+        var import = Run(null, "bank", "import", jsonl, "--bank", "OTHER", "--server", hub.Url, "--api-key-file", keyFile, "--quiet");
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("2 lines read, 2 added, 0 duplicates skipped, 0 failed (bank OTHER, jsonl)", import.StdOut);
         Assert.Equal("", import.StdErr);

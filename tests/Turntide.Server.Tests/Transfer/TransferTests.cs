@@ -76,23 +76,23 @@ public sealed class TransferTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACsvExportImportedIntoAnEmptyBankGivesTheSameItems(string provider)
     {
-        var (server, curator) = await StartAsync(provider, null, "SOURCE", "COPY");
+        var (server, curator) = await StartAsync(provider, new Dictionary<string, string?> { ["Turntide:ImportBatchSize"] = "100" }, "SOURCE", "COPY");
         await using var _ = server;
         var csv = new StringBuilder(Header);
         csv.Append($"pdq,{Pdq(1)},severity:crisis;behaviour:threat,\"a note, with a comma and \"\"quotes\"\"\nand a line break\"\r\n");
         csv.Append($"md5,{Md5(2).ToUpperInvariant()},severity:crisis,plain\r\n");
         csv.Append($"sha256,{Pdq(3)},,\r\n");
-        for (int i = 10; i < 1500; i++)
+        for (int i = 10; i < 310; i++)
             csv.Append($"pdq,{Pdq(i)},severity:crisis,item {i}\r\n");
         var first = await ImportCsvAsync(curator, "SOURCE", csv.ToString());
-        Assert.Equal((1493L, 1493, 0, 0), (first.Lines, first.Added, first.Duplicates, first.Failed));
+        Assert.Equal((303L, 303, 0, 0), (first.Lines, first.Added, first.Duplicates, first.Failed));
 
         var exported = await ExportAsync(curator, "SOURCE", "csv");
         Assert.StartsWith(Header, exported);
         var copy = await ImportCsvAsync(curator, "COPY", exported);
-        Assert.Equal((1493, 0), (copy.Added, copy.Failed));
+        Assert.Equal((303, 0), (copy.Added, copy.Failed));
         var source = await ItemsAsync(curator, "SOURCE");
-        Assert.Equal(1493, source.Count);
+        Assert.Equal(303, source.Count);
         Assert.Equal(source, await ItemsAsync(curator, "COPY"));
         Assert.Contains($"pdq:{Pdq(1)}|behaviour:threat;severity:crisis|a note, with a comma and \"quotes\"\nand a line break|enabled", source);
         Assert.Contains($"md5:{Md5(2)}|severity:crisis|plain|enabled", source);
@@ -387,8 +387,8 @@ public sealed class TransferTests
         // Larger than the server's JSON body limit (1 MiB), as real bank files are.
         var csv = new StringBuilder(Header);
         csv.Append("pdq,bad,,\r\n");
-        for (int i = 0; i < 12_000; i++)
-            csv.Append($"pdq,{Pdq(i)},severity:crisis,{new string('n', 40)}\r\n");
+        for (int i = 0; i < 1100; i++)
+            csv.Append($"pdq,{Pdq(i)},severity:crisis,{new string('n', 1000)}\r\n");
         var form = new MultipartFormDataContent
         {
             { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
@@ -399,13 +399,13 @@ public sealed class TransferTests
         var response = await analyst.PostAsync($"/banks/{bankId}?handler=Import", form);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {html}");
-        Assert.Contains("<strong>12000 added</strong>", html);
+        Assert.Contains("<strong>1100 added</strong>", html);
         Assert.Contains("<td>2</td><td>Malformed pdq signal", html);
 
         var export = await analyst.GetAsync($"/banks/{bankId}?handler=Export&format=jsonl");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(12_000, (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(1100, (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
         var moderator = await server.SignedInAsync(Roles.Moderator);
         var refused = await TestServer.PostFormAsync(moderator, $"/banks/{bankId}?handler=Import", new() { ["ImportFormat"] = "csv" }, $"/banks/{bankId}");
