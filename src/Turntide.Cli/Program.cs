@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Turntide.Cli.Admin;
 using Turntide.Cli.Audit;
+using Turntide.Cli.Banks;
 using Turntide.Cli.Common;
 using Turntide.Cli.Hashing;
 using Turntide.Cli.Index;
@@ -22,6 +23,7 @@ root.Subcommands.Add(BenchCommand.Create(IndexBenchCommand.Create()));
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(AdminCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(BankCommand.Create());
 var parse = root.Parse(args);
 if (parse.Action is ParseErrorAction usage)
     usage.ShowHelp = false; // the error lines alone; --help prints the rest

@@ -11,6 +11,7 @@ using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
 using Turntide.Server.Features.Taxonomy;
+using Turntide.Server.Features.Transfer;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server;
@@ -42,6 +43,7 @@ public static class ServerApp
         builder.AddAudit();
         builder.AddTaxonomy();
         builder.AddBanks();
+        builder.AddTransfer();
         builder.AddContributions();
         builder.AddOpinions();
         builder.AddExchange();
@@ -54,12 +56,15 @@ public static class ServerApp
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Before the web pipeline, so that no form reader or antiforgery check reads an import upload under the JSON limit.
+        app.UseTransferUploads();
         app.UseWeb();
         app.MapHealth();
         var api = app.MapApi();
         if (options.ParsedRoles.HasFlag(ServerRoles.Hub))
         {
             api.MapBanksApi();
+            api.MapTransferApi();
             api.MapTaxonomyApi();
             api.MapContributionsApi();
             api.MapOpinionsApi();

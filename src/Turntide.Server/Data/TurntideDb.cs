@@ -99,6 +99,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(s => s.SignalType).HasMaxLength(16);
             e.HasOne(s => s.Content).WithMany(c => c.Signals).HasForeignKey(s => s.ContentId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => s.ContentId);
+            // Finding a signal by its value (an import's duplicate check, a contribution's merge) without a scan.
+            e.HasIndex(s => s.Value);
         });
 
         builder.Entity<ContentLabel>(e =>

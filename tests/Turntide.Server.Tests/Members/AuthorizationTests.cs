@@ -53,6 +53,8 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("PATCH", "/api/v1/banks/ACCESS", () => Json("""{"enabled":true}"""), Curates);
         yield return new("GET", "/api/v1/banks/ACCESS/content", () => null, Matches);
         yield return new("POST", "/api/v1/banks/ACCESS/content", () => Json($$"""{"signals":[{"signal_type":"md5","value":"{{Guid.NewGuid():n}}"}]}"""), Curates);
+        yield return new("POST", "/api/v1/banks/ACCESS/import?format=csv", () => new StringContent($"signal_type,signal,labels,note\r\nmd5,{Guid.NewGuid():n},,\r\n", Encoding.UTF8, "text/csv"), Curates);
+        yield return new("GET", "/api/v1/banks/ACCESS/export?format=jsonl", () => null, Matches);
         yield return new("GET", $"/api/v1/content/{fixture.ContentId}", () => null, Matches);
         yield return new("PATCH", $"/api/v1/content/{fixture.ContentId}", () => Json("""{"note":"checked"}"""), Curates);
         yield return new("GET", "/api/v1/taxonomy", () => null, Matches);
@@ -135,6 +137,8 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("POST", "/banks", new() { ["Name"] = "P" + Guid.NewGuid().ToString("n")[..12] }, Curates);
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Add", new() { ["SignalType"] = "md5", ["SignalValue"] = Guid.NewGuid().ToString("n") }, Curates);
         yield return new("POST", $"/banks/{fixture.BankId}?handler=Enabled", new() { ["Enabled"] = "true" }, Curates);
+        yield return new("POST", $"/banks/{fixture.BankId}?handler=Import", new() { ["ImportFormat"] = "csv" }, Curates);
+        yield return new("GET", $"/banks/{fixture.BankId}?handler=Export&format=csv", null, Matches);
         yield return new("POST", $"/content/{fixture.ContentId}", new() { ["Status"] = "enabled", ["Note"] = "page" }, Curates);
         yield return new("GET", "/taxonomy", null, Matches);
         yield return new("GET", "/retroactive", null, Matches);

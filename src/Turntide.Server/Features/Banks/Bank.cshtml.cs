@@ -4,12 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
+using Turntide.Server.Features.Transfer;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server.Features.Banks;
 
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService exchange) : TurntidePage
+public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService exchange, TransferService transfer) : TurntidePage
 {
     public const int PageSize = 50;
 
@@ -38,6 +39,9 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
     [BindProperty] public bool Enabled { get; set; }
     [BindProperty] public bool Private { get; set; }
     [BindProperty] public List<Guid> Members { get; set; } = [];
+    [BindProperty] public IFormFile? ImportFile { get; set; }
+    [BindProperty] public string? ImportFormat { get; set; }
+    public ImportReport? Report { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ?? Page();
 
@@ -87,6 +91,40 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
         }
         Flash(Private ? $"The bank is private: its owner and {Members.Count} named members see it." : "The bank is shared with every member.");
         return Redirect($"/banks/{Id}");
+    }
+
+    /// <summary>Imports an uploaded file (see <see cref="TransferApi.UseTransferUploads"/> for its size) and shows the report.</summary>
+    public async Task<IActionResult> OnPostImportAsync()
+    {
+        if (await CurateAsync() is { } refused)
+            return refused;
+        var format = TransferFormats.Parse(ImportFormat) ?? (ImportFile is null ? null : TransferFormats.FromFileName(ImportFile.FileName));
+        if (ImportFile is null || ImportFile.Length == 0)
+            Error = "Choose a file to import.";
+        else if (format is null)
+            Error = $"Choose the file's format: {TransferFormats.Names}.";
+        else
+        {
+            await using var stream = ImportFile.OpenReadStream();
+            if (await TryAsync(async () => Report = await transfer.ImportAsync(Actor, Id.ToString(), stream, format.Value, HttpContext.RequestAborted)) is { } r)
+                return r;
+        }
+        return await LoadAsync() ?? Page();
+    }
+
+    /// <summary>The bank as a csv or jsonl download, streamed (status: enabled by default, or disabled, quarantined, all).</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? format, string? status)
+    {
+        var chosen = TransferFormats.Parse(format ?? "csv");
+        if (chosen is not (TransferFormat.Csv or TransferFormat.Jsonl) || !TransferApi.TryParseStatus(status, out var wanted, out _))
+            return BadRequest();
+        var bank = await db.Banks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == Id);
+        if (bank is null || await TryAsync(() => BankVisibility.RequireVisibleAsync(db, Actor, Id, HttpContext.RequestAborted)) is not null)
+            return NotFound();
+        Response.ContentType = chosen.Value.ContentType();
+        Response.Headers.ContentDisposition = $"attachment; filename=\"{TransferApi.FileName(bank.Name)}.{chosen.Value.Name()}\"";
+        await transfer.ExportAsync(Actor, bank, chosen.Value, wanted, Response.Body, HttpContext.RequestAborted);
+        return new EmptyResult();
     }
 
     private async Task<IActionResult?> CurateAsync()

@@ -13,6 +13,10 @@ public static class HostingExtensions
         Check(options.MaxUploadBytes is >= 1024 and <= int.MaxValue - 1024 * 1024, "MaxUploadBytes", "1024 to 2146435071");
         Check(options.MaxImagePixels >= 1, "MaxImagePixels", "at least 1");
         Check(options.MaxJsonBytes is >= 1024 and <= 256L * 1024 * 1024, "MaxJsonBytes", "1024 to 268435456");
+        Check(options.MaxImportBytes is >= 1024, "MaxImportBytes", "at least 1024");
+        Check(options.MaxImportLineBytes is >= 256 and <= 16 * 1024 * 1024, "MaxImportLineBytes", "256 to 16777216");
+        Check(options.MaxImportErrors is >= 0 and <= 100_000, "MaxImportErrors", "0 to 100000");
+        Check(options.ImportBatchSize is >= 1 and <= 10_000, "ImportBatchSize", "1 to 10000");
         Check(options.MaxBatchSignals is >= 1 and <= 100_000, "MaxBatchSignals", "1 to 100000");
         Check(options.MaxMatchesPerSignal is >= 1 and <= 10_000, "MaxMatchesPerSignal", "1 to 10000");
         Check(options.QuarantineDisagreements is >= 1 and <= 1000, "QuarantineDisagreements", "1 to 1000");

@@ -36,6 +36,18 @@ public sealed class ServerOptions
     /// <summary>Largest JSON request body, in bytes.</summary>
     public long MaxJsonBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest bank import (API or page upload), in bytes; the body is streamed, never held whole.</summary>
+    public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Longest line (CSV record) of a bank import, in bytes.</summary>
+    public int MaxImportLineBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Per-line errors an import report lists; beyond them it only counts.</summary>
+    public int MaxImportErrors { get; set; } = 100;
+
+    /// <summary>Items committed per transaction (with their audit entries) during an import.</summary>
+    public int ImportBatchSize { get; set; } = 1000;
+
     /// <summary>Most signals in one batch match request.</summary>
     public int MaxBatchSignals { get; set; } = 1000;
 

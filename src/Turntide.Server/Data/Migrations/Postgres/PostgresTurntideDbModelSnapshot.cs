@@ -381,6 +381,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.HasIndex("ContentId");
 
+                    b.HasIndex("Value");
+
                     b.ToTable("content_signals", (string)null);
                 });
 

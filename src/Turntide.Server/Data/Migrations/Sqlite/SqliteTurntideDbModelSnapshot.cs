@@ -370,6 +370,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("ContentId");
 
+                    b.HasIndex("Value");
+
                     b.ToTable("content_signals", (string)null);
                 });
 
