@@ -29,6 +29,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<Opinion> Opinions => Set<Opinion>();
     public DbSet<QuarantineCase> QuarantineCases => Set<QuarantineCase>();
     public DbSet<BankMember> BankMembers => Set<BankMember>();
+    public DbSet<Features.HubSync.HubSyncState> HubSyncStates => Set<Features.HubSync.HubSyncState>();
+    public DbSet<MatchFloodCount> MatchFloodCounts => Set<MatchFloodCount>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -76,6 +78,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(b => b.NormalizedName).HasMaxLength(Bank.MaxNameLength);
             e.Property(b => b.Description).HasMaxLength(Bank.MaxDescriptionLength);
             e.HasIndex(b => b.NormalizedName).IsUnique();
+            e.Property(b => b.Origin).HasMaxLength(16);
             e.HasOne<Organisation>().WithMany().HasForeignKey(b => b.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -160,6 +163,9 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.HasOne<Bank>().WithMany().HasForeignKey(m => m.BankId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        Features.HubSync.HubSyncState.Configure(builder);
+        MatchFloodCount.Configure(builder);
 
         builder.Entity<AuditEntry>(e =>
         {

@@ -51,7 +51,7 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
-        SignalCatalog catalog, IOptions<ServerOptions> options)
+        SignalCatalog catalog, IOptions<ServerOptions> options, HubSync.MatchTally tally)
     {
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
         if (error is not null)
@@ -65,11 +65,11 @@ public static class MatchingApi
         }
         if (CheckDistance(type!, distance) is { } bad)
             return (ProblemHttpResult)Problems.Bad(bad);
-        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value));
+        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, tally));
     }
 
     private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher,
-        IOptions<ServerOptions> options, CancellationToken ct)
+        IOptions<ServerOptions> options, HubSync.MatchTally tally, CancellationToken ct)
     {
         var o = options.Value;
         if (UploadReader.IsMultipart(request))
@@ -77,7 +77,7 @@ public static class MatchingApi
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
             var hashed = hasher.Hash(upload.Span);
             var results = hashed.Signals
-                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o))
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, tally))
                 .ToList();
             return TypedResults.Ok(new FileMatchResponse(hashed, results));
         }
@@ -115,11 +115,16 @@ public static class MatchingApi
             checkedSignals.Add((type!, canonical!));
         }
         return TypedResults.Ok(new BatchMatchResponse(
-            [.. checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o))]));
+            [.. checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, tally))]));
     }
 
-    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o) =>
-        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal));
+    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o, HubSync.MatchTally tally)
+    {
+        var matches = catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal);
+        // Counted for the hub's match-flood check (only the hub's items are reported).
+        tally.Count(matches);
+        return new(type.Name, canonical, matches);
+    }
 
     private static string? CheckDistance(SignalType type, int? distance)
     {
