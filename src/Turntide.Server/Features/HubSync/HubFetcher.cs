@@ -67,6 +67,13 @@ internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, Hub
             using var scope = scopes.CreateScope();
             var mirror = scope.ServiceProvider.GetRequiredService<HubMirror>();
             var state = await mirror.StateAsync(ct);
+            if (state.Checkpoint is null)
+            {
+                // A first sync takes the snapshot: the whole feed from the start would replay every change ever made.
+                logger.LogInformation("No copy of the hub's banks yet: taking the hub's snapshot");
+                await ResyncAsync(mirror, state.Version, ct);
+                continue;
+            }
             Exchange.ExchangePage page;
             try
             {
