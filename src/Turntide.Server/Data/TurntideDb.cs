@@ -91,6 +91,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.HasOne(c => c.Bank).WithMany(b => b.Contents).HasForeignKey(c => c.BankId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Organisation>().WithMany().HasForeignKey(c => c.AddedByOrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(c => c.BankId);
+            // A bank's items in id order, a page at a time (the exchange snapshot), without sorting the whole bank per page.
+            e.HasIndex(c => new { c.BankId, c.Id });
         });
 
         builder.Entity<ContentSignal>(e =>

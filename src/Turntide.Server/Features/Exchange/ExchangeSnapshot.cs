@@ -113,12 +113,18 @@ public sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
         }
     }
 
-    private static async Task WriteLineAsync(Stream output, SnapshotLine line, CancellationToken ct)
+    // Lines gather here and go out 64 KiB at a time: one asynchronous write a line costs more than the JSON itself
+    // (and Kestrel's body refuses synchronous writes).
+    private readonly MemoryStream _buffer = new();
+
+    private async Task WriteLineAsync(Stream output, SnapshotLine line, CancellationToken ct)
     {
-        // Kestrel's body refuses synchronous writes; one buffer a line keeps it to a single asynchronous one.
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, LineJson);
-        Array.Resize(ref bytes, bytes.Length + 1);
-        bytes[^1] = (byte)'\n';
-        await output.WriteAsync(bytes, ct);
+        JsonSerializer.Serialize(_buffer, line, LineJson);
+        _buffer.WriteByte((byte)'\n');
+        if (_buffer.Length >= 64 * 1024 || line.End is not null || line.Checkpoint is not null)
+        {
+            await output.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), ct);
+            _buffer.SetLength(0);
+        }
     }
 }

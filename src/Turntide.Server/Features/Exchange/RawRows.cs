@@ -42,11 +42,29 @@ internal static class RawRows
         command.Parameters.Add(p);
     }
 
-    /// <summary>Inserts rows with multi-row VALUES statements, a few hundred rows a statement.</summary>
+    /// <summary>
+    /// Inserts rows: on SQLite one prepared single-row statement run again with new values (it stays in process, so
+    /// that is the fastest way); on PostgreSQL multi-row VALUES statements, a few hundred rows each, to save round trips.
+    /// </summary>
     public static async Task InsertAsync(TurntideDb db, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
             return;
+        string names = string.Join(", ", columns.Select(c => $"\"{c}\""));
+        if (db.Database.IsSqlite())
+        {
+            await using var single = Command(db, $"INSERT INTO {table} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "@v" + i))})");
+            for (int c = 0; c < columns.Length; c++)
+                AddParameter(db, single, "@v" + c, rows[0][c]);
+            single.Prepare();
+            foreach (var row in rows)
+            {
+                for (int c = 0; c < columns.Length; c++)
+                    single.Parameters[c].Value = Value(db, row[c]);
+                await single.ExecuteNonQueryAsync(ct);
+            }
+            return;
+        }
         int perStatement = Math.Max(1, 900 / columns.Length);
         string head = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ";
         for (int start = 0; start < rows.Count; start += perStatement)

@@ -342,6 +342,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.HasIndex("BankId");
 
+                    b.HasIndex("BankId", "Id");
+
                     b.ToTable("bank_contents", (string)null);
                 });
 

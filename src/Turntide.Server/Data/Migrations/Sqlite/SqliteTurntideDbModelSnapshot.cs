@@ -333,6 +333,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("BankId");
 
+                    b.HasIndex("BankId", "Id");
+
                     b.ToTable("bank_contents", (string)null);
                 });
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Turntide.Server.Data.Migrations.Sqlite
+namespace Turntide.Server.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class HubSyncMirror : Migration
@@ -14,7 +14,7 @@ namespace Turntide.Server.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Origin",
                 table: "banks",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
@@ -22,12 +22,12 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                 name: "hub_sync_state",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false),
-                    Checkpoint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastSyncAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastResyncAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ItemsApplied = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Checkpoint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    LastSyncAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastResyncAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ItemsApplied = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -38,10 +38,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                 name: "match_flood_counts",
                 columns: table => new
                 {
-                    ContentId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Minute = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Matches = table.Column<long>(type: "INTEGER", nullable: false)
+                    ContentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Minute = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Matches = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -53,6 +53,11 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bank_contents_BankId_Id",
+                table: "bank_contents",
+                columns: new[] { "BankId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_match_flood_counts_Minute",
@@ -68,6 +73,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "match_flood_counts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_bank_contents_BankId_Id",
+                table: "bank_contents");
 
             migrationBuilder.DropColumn(
                 name: "Origin",
