@@ -99,3 +99,34 @@ public sealed class HubMirrorTests
         Assert.Equal((state.Checkpoint, state.Version), (after.Checkpoint, after.Version));
     }
 }
+
+/// <summary>The catalog's bulk upsert (a resync) against its plain one-by-one twin.</summary>
+public sealed class CatalogBulkUpsertTests
+{
+    [Fact]
+    public void UpsertManyMatchesExactlyAsUpsertOneByOne()
+    {
+        var random = new Random(7);
+        string Pdq() => Convert.ToHexStringLower(Enumerable.Range(0, 32).Select(_ => (byte)random.Next(256)).ToArray());
+        var bank = new CatalogBank(Guid.NewGuid(), "B", true);
+        var first = Enumerable.Range(0, 3000).Select(i => new CatalogContent(Guid.NewGuid(), bank.Id,
+            i % 10 == 0 ? ContentStatus.Quarantined : ContentStatus.Enabled, [], [(i + 1, "pdq", Pdq()), (100_000 + i, "md5", Guid.NewGuid().ToString("n"))])).ToList();
+        // A second round replaces half the items' signals with new ids (as a resync re-inserts rows) and adds new items.
+        var second = first.Take(1500).Select((c, i) => c with { Signals = [(200_000 + i, "pdq", c.Signals[0].Value), (300_000 + i, "md5", c.Signals[1].Value)] })
+            .Concat(Enumerable.Range(0, 2000).Select(i => new CatalogContent(Guid.NewGuid(), bank.Id, ContentStatus.Enabled, [], [(400_000 + i, "pdq", Pdq())])))
+            .ToList();
+        var bulk = new SignalCatalog();
+        var plain = new SignalCatalog();
+        foreach (var catalog in new[] { bulk, plain })
+            catalog.SetBank(bank);
+        bulk.UpsertMany(first);
+        bulk.UpsertMany(second);
+        foreach (var c in first.Concat(second))
+            plain.Upsert(c);
+        Assert.Equal((plain.ContentCount, plain.SignalCount), (bulk.ContentCount, bulk.SignalCount));
+        var pdq = SignalTypes.Find("pdq")!;
+        var queries = first.Concat(second).Select(c => c.Signals[0].Value).Concat(Enumerable.Range(0, 200).Select(_ => Pdq()));
+        foreach (var q in queries)
+            Assert.Equal(plain.Match(pdq, q, 31, 100), bulk.Match(pdq, q, 31, 100));
+    }
+}

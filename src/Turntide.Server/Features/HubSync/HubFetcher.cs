@@ -24,6 +24,11 @@ internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, Hub
         while (!catalog.IsReady)
             await Task.Delay(50, stoppingToken);
         logger.LogInformation("Syncing from the hub at {Hub} every {Seconds} s{Push}", hub.Address, o.PollSeconds, o.Push ? ", with push" : "");
+        using (var scope = scopes.CreateScope())
+        {
+            var state = await scope.ServiceProvider.GetRequiredService<HubMirror>().StateAsync(stoppingToken);
+            status.Restored(state.Checkpoint, state.LastSyncAt);
+        }
         var stream = o.Push ? ListenAsync(stoppingToken) : Task.CompletedTask;
         int failures = 0;
         while (!stoppingToken.IsCancellationRequested)

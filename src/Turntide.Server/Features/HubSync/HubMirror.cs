@@ -302,8 +302,8 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
         {
             await db.Database.CloseConnectionAsync();
         }
-        foreach (var (id, item) in items)
-            catalog.Upsert(new CatalogContent(id, item.BankId, item.Status, [.. item.Labels.Order(StringComparer.Ordinal)], item.Signals));
+        catalog.UpsertMany(items.Select(kv => new CatalogContent(kv.Key, kv.Value.BankId, kv.Value.Status,
+            [.. kv.Value.Labels.Order(StringComparer.Ordinal)], kv.Value.Signals)));
         return [.. items.Keys];
     }
 

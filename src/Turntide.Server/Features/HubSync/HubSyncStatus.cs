@@ -44,6 +44,16 @@ public sealed class HubSyncStatus
         }
     }
 
+    /// <summary>What the database remembers from before a restart, until the first fetch answers.</summary>
+    public void Restored(string? checkpoint, DateTime? lastSyncAt)
+    {
+        lock (_lock)
+        {
+            Checkpoint ??= checkpoint;
+            LastSyncAt ??= lastSyncAt;
+        }
+    }
+
     public void Resynced(string checkpoint)
     {
         lock (_lock)
