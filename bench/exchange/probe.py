@@ -44,18 +44,28 @@ def contribute(md5):
          {"bank": "BENCH", "signals": [{"signal_type": "md5", "value": md5}], "labels": ["severity:crisis"]})
 
 
+def percentiles(label, times):
+    times = sorted(times)
+    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)]
+    print(f"  {label}: p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms, max {times[-1]:.0f} ms")
+
+
 def latency(samples):
-    times = []
+    total, written, delivered = [], [], []
     for _ in range(samples):
         md5 = uuid.uuid4().hex
         start = time.monotonic()
         contribute(md5)
+        committed = time.monotonic()
         wait_match("md5", md5, 60, pause=0.001)
-        times.append((time.monotonic() - start) * 1000)
-    times.sort()
-    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)]
-    print(f"  samples {len(times)}: p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms, max {times[-1]:.0f} ms "
-          "(from sending the contribution to the first answer of the node's match API that has it)")
+        end = time.monotonic()
+        total.append((end - start) * 1000)
+        written.append((committed - start) * 1000)
+        delivered.append((end - committed) * 1000)
+    print(f"  {samples} samples")
+    percentiles("contribution sent -> matchable at the node", total)
+    percentiles("  of which the hub's answer to the contribution", written)
+    percentiles("  of which hub's answer -> matchable at the node (push, fetch, commit)", delivered)
 
 
 def many(count):
