@@ -7,6 +7,7 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
@@ -48,6 +49,7 @@ public static class ServerApp
         builder.AddOpinions();
         builder.AddExchange();
         builder.AddMatching();
+        builder.AddHubSync(options);
         builder.AddHashing();
         builder.AddDemo();
         builder.AddHealth();
@@ -74,6 +76,7 @@ public static class ServerApp
         {
             api.MapHashingApi();
             api.MapMatchingApi();
+            api.MapHubSyncApi(options);
         }
         app.MapPages(options.ParsedRoles);
         return app;

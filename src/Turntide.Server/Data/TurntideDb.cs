@@ -32,6 +32,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<BankMember> BankMembers => Set<BankMember>();
     public DbSet<KeptSignal> KeptSignals => Set<KeptSignal>();
     public DbSet<RetroactiveMatch> RetroactiveMatches => Set<RetroactiveMatch>();
+    public DbSet<Features.HubSync.HubSyncState> HubSyncStates => Set<Features.HubSync.HubSyncState>();
+    public DbSet<MatchFloodCount> MatchFloodCounts => Set<MatchFloodCount>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
     internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
@@ -79,6 +81,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(b => b.NormalizedName).HasMaxLength(Bank.MaxNameLength);
             e.Property(b => b.Description).HasMaxLength(Bank.MaxDescriptionLength);
             e.HasIndex(b => b.NormalizedName).IsUnique();
+            e.Property(b => b.Origin).HasMaxLength(16);
             e.HasOne<Organisation>().WithMany().HasForeignKey(b => b.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -91,6 +94,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.HasOne(c => c.Bank).WithMany(b => b.Contents).HasForeignKey(c => c.BankId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Organisation>().WithMany().HasForeignKey(c => c.AddedByOrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(c => c.BankId);
+            // A bank's items in id order, a page at a time (the exchange snapshot), without sorting the whole bank per page.
+            e.HasIndex(c => new { c.BankId, c.Id });
         });
 
         builder.Entity<ContentSignal>(e =>
@@ -167,6 +172,8 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
         });
 
         RetroactiveModel.Configure(builder);
+        Features.HubSync.HubSyncState.Configure(builder);
+        MatchFloodCount.Configure(builder);
 
         builder.Entity<AuditEntry>(e =>
         {

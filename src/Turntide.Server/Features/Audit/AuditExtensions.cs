@@ -5,6 +5,7 @@ public static class AuditExtensions
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddSingleton<AuditCommits>();
         return builder;
     }
 }

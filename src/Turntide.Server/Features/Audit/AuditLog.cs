@@ -13,7 +13,7 @@ namespace Turntide.Server.Features.Audit;
 /// Appends chained entries in the same transaction as the change they describe, so that a change is never
 /// stored without its entry, nor an entry without its change.
 /// </summary>
-public sealed class AuditLog(TurntideDb db)
+public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -33,7 +33,7 @@ public sealed class AuditLog(TurntideDb db)
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (db.Database.IsNpgsql())
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken);
-            return new AuditScope(db, transaction, s_appendLock);
+            return new AuditScope(db, transaction, s_appendLock, commits);
         }
         catch
         {
@@ -90,7 +90,7 @@ public sealed record AuditVerification(long VerifiedEntries, long? FirstBadSeque
 }
 
 /// <summary>An open audited transaction. Dispose without <see cref="CommitAsync"/> rolls everything back.</summary>
-public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock) : IAsyncDisposable
+public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null) : IAsyncDisposable
 {
     private readonly List<AuditEntry> _pending = [];
     private bool _released;
@@ -132,6 +132,8 @@ public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction,
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Release();
+        if (_pending.Count > 0)
+            commits?.Committed(sequence, _pending.Select(e => e.EntityType));
     }
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,8 @@ public sealed class Bank
     /// <summary>A private bank reaches, through the exchange, only its owner and the members named on it.</summary>
     public bool Private { get; set; }
     public Guid OwnerOrganisationId { get; set; }
+    /// <summary>Null for the node's own bank; <c>hub</c> for a read-only copy of a hub's bank, kept under the hub's id.</summary>
+    public string? Origin { get; set; }
     public DateTime CreatedAt { get; set; }
     public List<BankContent> Contents { get; set; } = [];
 

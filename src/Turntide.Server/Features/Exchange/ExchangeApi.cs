@@ -9,6 +9,10 @@ public static class ExchangeApi
     public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ExchangeService>();
+        builder.Services.AddScoped<ExchangeSnapshot>();
+        builder.Services.AddScoped<MatchFlood>();
+        builder.Services.AddSingleton<ExchangeHead>();
+        builder.Services.AddHostedService<ExchangeHeadWatcher>();
         return builder;
     }
 
@@ -16,6 +20,12 @@ public static class ExchangeApi
     {
         api.MapGet("/exchange/updates", Updates).WithTags("Exchange").WithName("ExchangeUpdates").RequireAuthorization(Policies.ApiReadBanks)
             .WithSummary("Changes to items and banks since a checkpoint, strictly ordered, with the next checkpoint; 410 means resync.");
+        api.MapGet("/exchange/stream", ExchangeStream.StreamAsync).WithTags("Exchange").WithName("ExchangeStream").RequireAuthorization(Policies.ApiReadBanks)
+            .WithSummary("Server-Sent Events: the feed's head (event 'head', data {\"head\": sequence}) whenever it moves; a comment line every 15 s.");
+        api.MapGet("/exchange/snapshot", Snapshot).WithTags("Exchange").WithName("ExchangeSnapshot").RequireAuthorization(Policies.ApiReadBanks)
+            .WithSummary("JSON Lines: the checkpoint, every bank and item you may see, and an end line; then follow the feed from the checkpoint.");
+        api.MapPost("/exchange/match-reports", Report).WithTags("Exchange").WithName("ExchangeMatchReports").RequireAuthorization(Policies.ApiMatch)
+            .WithSummary("A node's match counts per shared item since its last report; an item matching too often is quarantined.");
         api.MapPut("/banks/{bank}/sharing", SetSharing).WithTags("Exchange").WithName("SetBankSharing").RequireAuthorization(Policies.ApiCurateBanks)
             .WithSummary("Make a bank private to its owner and named members, or shared with every member.");
         return api;
@@ -37,6 +47,18 @@ public static class ExchangeApi
                 extensions: new Dictionary<string, object?> { ["resync"] = true });
         }
     }
+
+    private static async Task Snapshot(ExchangeSnapshot snapshot, HttpContext http, CancellationToken ct)
+    {
+        var actor = Actor.From(http.User);
+        if (actor.OrganisationId is null)
+            throw new DomainException("The exchange serves member organisations.", StatusCodes.Status403Forbidden);
+        http.Response.ContentType = "application/jsonl; charset=utf-8";
+        await snapshot.WriteAsync(actor, http.Response.Body, ct);
+    }
+
+    private static async Task<Ok<MatchReportResult>> Report(MatchReport request, MatchFlood flood, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await flood.ReportAsync(Actor.From(http.User), request, ct));
 
     private static async Task<Ok<BankSharing>> SetSharing(string bank, BankSharing request, ExchangeService exchange, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await exchange.SetSharingAsync(Actor.From(http.User), bank, request, ct));

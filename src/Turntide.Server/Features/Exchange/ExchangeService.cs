@@ -104,7 +104,7 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         return bankId => !hidden.Contains(bankId);
     }
 
-    private async Task<string> EpochAsync(CancellationToken ct)
+    internal async Task<string> EpochAsync(CancellationToken ct)
     {
         var first = await db.AuditEntries.AsNoTracking().Where(a => a.Sequence == 1).Select(a => a.Hash).FirstOrDefaultAsync(ct);
         return first is null ? "0000000000000000" : first[..16];

@@ -66,6 +66,12 @@ public sealed class ServerOptions
     /// <summary>Least share of an item's opinions that must disagree for it to be quarantined, 0 to 1.</summary>
     public double QuarantineDisagreementShare { get; set; } = 0.5;
 
+    /// <summary>Matches of one item, reported by all nodes within <see cref="QuarantineFloodWindowMinutes"/>, that quarantine it at once (a match flood).</summary>
+    public long QuarantineFloodMatches { get; set; } = 10_000;
+
+    /// <summary>The sliding window, in minutes, over which match-flood reports are summed.</summary>
+    public int QuarantineFloodWindowMinutes { get; set; } = 60;
+
     /// <summary>The forum hub a node takes its banks from and contributes to (role <c>node</c>).</summary>
     public HubOptions Hub { get; set; } = new();
 
@@ -108,4 +114,7 @@ public sealed class HubOptions
 
     /// <summary>Hold a Server-Sent Events subscription so that changes arrive within a second.</summary>
     public bool Push { get; set; } = true;
+
+    /// <summary>Seconds between the node's reports of match counts per shared item (for match-flood quarantine).</summary>
+    public double MatchReportSeconds { get; set; } = 10;
 }

@@ -26,6 +26,13 @@ public interface ISignalIndex
     /// <summary>Adds or replaces the signal with this id.</summary>
     void Add(long signalId, string value);
 
+    /// <summary>Many adds at once (a resync from the hub); an index may build them in bulk.</summary>
+    void AddMany(IReadOnlyList<(long SignalId, string Value)> entries)
+    {
+        foreach (var (id, value) in entries)
+            Add(id, value);
+    }
+
     void Remove(long signalId);
 
     /// <summary>Appends every signal within <paramref name="maxDistance"/> of <paramref name="value"/> to <paramref name="hits"/>.</summary>

@@ -59,7 +59,7 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
-        SignalCatalog catalog, IOptions<ServerOptions> options, HttpContext http)
+        SignalCatalog catalog, IOptions<ServerOptions> options, HubSync.MatchTally tally, HttpContext http)
     {
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
         if (error is not null)
@@ -73,11 +73,11 @@ public static class MatchingApi
         }
         if (CheckDistance(type!, distance) is { } bad)
             return (ProblemHttpResult)Problems.Bad(bad);
-        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, Viewer(http)));
+        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, Viewer(http), tally));
     }
 
     private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher,
-        RetroactiveQueue retroactive, IOptions<ServerOptions> options, CancellationToken ct)
+        RetroactiveQueue retroactive, IOptions<ServerOptions> options, HubSync.MatchTally tally, CancellationToken ct)
     {
         var o = options.Value;
         var viewer = Viewer(request.HttpContext);
@@ -90,7 +90,7 @@ public static class MatchingApi
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
             var hashed = hasher.Hash(upload.Span);
             var results = hashed.Signals
-                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer))
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer, tally))
                 .ToList();
             Keep(retroactive, viewer, queryReference, results);
             return TypedResults.Ok(new FileMatchResponse(hashed, results));
@@ -131,7 +131,7 @@ public static class MatchingApi
                 return Problems.Bad(bad);
             checkedSignals.Add((type!, canonical!));
         }
-        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer)).ToList();
+        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer, tally)).ToList();
         Keep(retroactive, viewer, reference, matched);
         return TypedResults.Ok(new BatchMatchResponse(matched));
     }
@@ -139,8 +139,14 @@ public static class MatchingApi
     /// <summary>The caller's organisation: private banks it is not named on stay out of its answers.</summary>
     private static CatalogViewer Viewer(HttpContext http) => CatalogViewer.For(Actor.From(http.User).OrganisationId);
 
-    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o, CatalogViewer viewer) =>
-        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer));
+    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o,
+        CatalogViewer viewer, HubSync.MatchTally tally)
+    {
+        var matches = catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer);
+        // Counted for the hub's match-flood check (only the hub's items are reported).
+        tally.Count(matches);
+        return new(type.Name, canonical, matches);
+    }
 
     /// <summary>Hands an upload with a reference to retroactive matching; the queue never makes the request wait.</summary>
     private static void Keep(RetroactiveQueue retroactive, CatalogViewer viewer, string? reference, IReadOnlyList<MatchResponse> results)

@@ -73,6 +73,31 @@ public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalInde
         }
     }
 
+    /// <summary>New signals in bulk: a batch of a tail's size or more becomes whole segments, not one add at a time.</summary>
+    public void AddMany(IReadOnlyList<(long SignalId, string Value)> entries)
+    {
+        var ids = new List<long>(entries.Count);
+        var hashes = new List<Hash256>(entries.Count);
+        lock (_writeLock)
+        {
+            foreach (var (id, value) in entries)
+            {
+                var hash = Hash256.Parse(value);
+                if (_values.TryGetValue(id, out var old))
+                {
+                    if (old == hash)
+                        continue;
+                    _index.Remove(id);
+                }
+                _values[id] = hash;
+                ids.Add(id);
+                hashes.Add(hash);
+            }
+            _index.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hashes));
+            _count = _values.Count;
+        }
+    }
+
     public void Remove(long signalId)
     {
         lock (_writeLock)

@@ -69,20 +69,42 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
             && !await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct);
         if (quarantine)
         {
-            var contentBefore = content.ToDto(content.Bank!.Name);
-            content.Status = ContentStatus.Quarantined;
-            content.UpdatedAt = now;
             var reason = $"{summary.Disagree} of {summary.Total} members disagree (threshold {options.Value.QuarantineDisagreements} and {options.Value.QuarantineDisagreementShare:P0}).";
-            var queued = new QuarantineCase { ContentId = contentId, Reason = reason, OpenedAt = now };
-            db.QuarantineCases.Add(queued);
-            scope.Record(actor, "content.quarantine", "content", content.Id.ToString(), contentBefore, content.ToDto(content.Bank.Name));
-            scope.Record(actor, "quarantine.open", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+            Quarantine(scope, actor, content, reason, now);
             summary = summary with { Status = Status(content) };
         }
         await scope.CommitAsync(ct);
         if (quarantine)
             catalog.Upsert(BankService.ToCatalog(content));
         return new OpinionResult(opinion.ToDto(), summary, quarantine);
+    }
+
+    /// <summary>
+    /// Quarantines an enabled item for another reason than opinions (a match flood reported by nodes): it stops matching
+    /// at once and waits in the same queue. False when it is not enabled or already has an open case.
+    /// </summary>
+    public async Task<bool> QuarantineAsync(Actor actor, Guid contentId, string reason, CancellationToken ct = default)
+    {
+        var content = await banks.LoadContentAsync(contentId, ct);
+        await using var scope = await audit.BeginAsync(ct);
+        if (content.Status != ContentStatus.Enabled
+            || await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct))
+            return false;
+        Quarantine(scope, actor, content, reason, Timestamps.Now());
+        await scope.CommitAsync(ct);
+        catalog.Upsert(BankService.ToCatalog(content));
+        return true;
+    }
+
+    private void Quarantine(AuditScope scope, Actor actor, BankContent content, string reason, DateTime now)
+    {
+        var contentBefore = content.ToDto(content.Bank!.Name);
+        content.Status = ContentStatus.Quarantined;
+        content.UpdatedAt = now;
+        var queued = new QuarantineCase { ContentId = content.Id, Reason = reason, OpenedAt = now };
+        db.QuarantineCases.Add(queued);
+        scope.Record(actor, "content.quarantine", "content", content.Id.ToString(), contentBefore, content.ToDto(content.Bank.Name));
+        scope.Record(actor, "quarantine.open", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
     }
 
     public async Task<(OpinionSummary Summary, List<OpinionDto> Opinions)> ListAsync(Actor actor, Guid contentId, CancellationToken ct = default)

@@ -283,6 +283,10 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
 
@@ -337,6 +341,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasIndex("AddedByOrganisationId");
 
                     b.HasIndex("BankId");
+
+                    b.HasIndex("BankId", "Id");
 
                     b.ToTable("bank_contents", (string)null);
                 });
@@ -442,6 +448,53 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("bank_members", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Checkpoint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ItemsApplied")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastResyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("hub_sync_state", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
@@ -1172,6 +1225,15 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -274,6 +274,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
@@ -328,6 +332,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasIndex("AddedByOrganisationId");
 
                     b.HasIndex("BankId");
+
+                    b.HasIndex("BankId", "Id");
 
                     b.ToTable("bank_contents", (string)null);
                 });
@@ -431,6 +437,53 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("bank_members", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Checkpoint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ItemsApplied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastResyncAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("hub_sync_state", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
@@ -1157,6 +1210,15 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Hosting;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.Exchange;
+
+/// <summary>
+/// The head of the exchange feed (the sequence of the newest <c>content</c> or <c>bank</c> audit entry) and a signal
+/// for everyone waiting on it. It moves when this process commits such an entry (through <see cref="AuditCommits"/>)
+/// and when <see cref="ExchangeHeadWatcher"/> sees one that another hub process on the same database committed.
+/// </summary>
+public sealed class ExchangeHead
+{
+    public const int MaxStreamsPerKey = 4;
+
+    private long _head = -1;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, int> _streams = new(StringComparer.Ordinal);
+
+    public ExchangeHead(AuditCommits commits)
+    {
+        commits.OnCommitted += (sequence, types) =>
+        {
+            if (types.Any(t => t is "content" or "bank"))
+                Advance(sequence);
+        };
+    }
+
+    /// <summary>-1 until the watcher's first look at the database.</summary>
+    public long Current => Interlocked.Read(ref _head);
+
+    public int Subscribers => _streams.Values.Sum();
+
+    public void Advance(long head)
+    {
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _head);
+            if (head <= seen)
+                return;
+        } while (Interlocked.CompareExchange(ref _head, head, seen) != seen);
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Completes when the head moves past <paramref name="known"/> (at once if it has already).</summary>
+    public Task WaitBeyondAsync(long known)
+    {
+        var changed = Volatile.Read(ref _changed);
+        return Current > known ? Task.CompletedTask : changed.Task;
+    }
+
+    public bool TryOpenStream(string key)
+    {
+        bool opened = false;
+        _streams.AddOrUpdate(key, _ => { opened = true; return 1; }, (_, n) =>
+        {
+            opened = n < MaxStreamsPerKey;
+            return opened ? n + 1 : n;
+        });
+        return opened;
+    }
+
+    public void CloseStream(string key) => _streams.AddOrUpdate(key, 0, (_, n) => Math.Max(0, n - 1));
+}
+
+/// <summary>
+/// Looks at the database every 250 ms while anyone listens, so that changes committed by another hub process on the same
+/// database are announced too. Reading the last sequence (the primary key) is cheap; the entity types are read only
+/// for the entries since the last look.
+/// </summary>
+internal sealed class ExchangeHeadWatcher(IServiceScopeFactory scopes, ExchangeHead head, DatabaseReady database,
+    ILogger<ExchangeHeadWatcher> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await database.WaitAsync(stoppingToken);
+        long lastSeen = -1;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (head.Current < 0 || head.Subscribers > 0)
+                {
+                    using var scope = scopes.CreateScope();
+                    var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
+                    long last = await db.AuditEntries.MaxAsync(a => (long?)a.Sequence, stoppingToken) ?? 0;
+                    if (last != lastSeen)
+                    {
+                        long from = Math.Max(lastSeen, 0);
+                        long? feedHead = lastSeen < 0
+                            ? await db.AuditEntries.Where(a => a.EntityType == "content" || a.EntityType == "bank").MaxAsync(a => (long?)a.Sequence, stoppingToken)
+                            : await db.AuditEntries.Where(a => a.Sequence > from && (a.EntityType == "content" || a.EntityType == "bank")).MaxAsync(a => (long?)a.Sequence, stoppingToken);
+                        head.Advance(feedHead ?? 0);
+                        lastSeen = last;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("The exchange head watcher could not read the audit log: {Error}", e.Message);
+            }
+            try
+            {
+                await Task.Delay(Interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// <c>GET /api/v1/exchange/stream</c>: Server-Sent Events telling a node the feed's head whenever it moves, so the node
+/// fetches at once instead of at its next poll. Written by hand rather than with the framework's SSE result because
+/// the heartbeat is an SSE comment line (<c>: heartbeat</c>), which that result has no way to send; proxies and the
+/// node use the heartbeat to notice a dead connection.
+/// </summary>
+internal static class ExchangeStream
+{
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static async Task<IResult> StreamAsync(HttpContext http, ExchangeHead head, IHostApplicationLifetime lifetime)
+    {
+        var actor = Actor.From(http.User);
+        if (actor.OrganisationId is null)
+            return Web.Problems.Bad("The exchange serves member organisations.", StatusCodes.Status403Forbidden);
+        string key = actor.Id;
+        if (!head.TryOpenStream(key))
+            return Web.Problems.Bad($"A key holds at most {ExchangeHead.MaxStreamsPerKey} exchange streams at once.", StatusCodes.Status429TooManyRequests);
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            var ct = stop.Token;
+            var response = http.Response;
+            response.Headers.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+            // Until the watcher's first look, the head is unknown: wait briefly for it rather than announce nothing.
+            for (int i = 0; i < 40 && head.Current < 0; i++)
+                await Task.Delay(50, ct);
+            long sent = -1;
+            await response.WriteAsync("retry: 2000\n\n", ct);
+            while (!ct.IsCancellationRequested)
+            {
+                long current = head.Current;
+                if (current > sent && current >= 0)
+                {
+                    await response.WriteAsync($"event: head\ndata: {{\"head\":{current}}}\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    sent = current;
+                }
+                var changed = head.WaitBeyondAsync(sent);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var finished = await Task.WhenAny(changed, Task.Delay(Heartbeat, wait.Token));
+                wait.Cancel();
+                if (finished != changed && !ct.IsCancellationRequested)
+                {
+                    await response.WriteAsync(": heartbeat\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            head.CloseStream(key);
+        }
+        return Results.Empty;
+    }
+}

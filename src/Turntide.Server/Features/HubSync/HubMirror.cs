@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Banks;
+using Turntide.Server.Features.Exchange;
+using Turntide.Server.Features.Matching;
+using Turntide.Server.Features.Members;
+
+namespace Turntide.Server.Features.HubSync;
+
+/// <summary>The feed named an item of a bank this node has never seen (it became visible later): only a resync repairs that.</summary>
+public sealed class MirrorNeedsResyncException(string message) : Exception(message);
+
+/// <summary>
+/// The node's copy of the hub's banks and items, kept in its own <c>banks</c> and <c>bank_contents</c> tables under the
+/// hub's ids, so matching, negative banks and statuses work exactly as for local banks and the copy survives restarts
+/// and hub outages. A copied bank has <see cref="Bank.Origin"/> <c>hub</c>, a normalized name made from its id (so it
+/// never clashes with a local bank's name), and an owner row standing for the hub. Each page is one transaction with its
+/// checkpoint and one audit entry; rows are written with plain multi-row statements, since a page holds up to a
+/// thousand items and a resync a million.
+/// </summary>
+public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catalog, ILogger<HubMirror> logger)
+{
+    public const string Origin = "hub";
+    /// <summary>The owner of every copied bank and item: the node does not know the hub's organisations.</summary>
+    public static readonly Guid HubOrganisationId = new("00000000-0000-7000-8000-0000000000ff");
+    private static readonly Actor SyncActor = Actor.System("exchange sync");
+    private const int IdChunk = 500;
+
+    public static string NormalizedName(Guid hubBankId) => "HUB:" + hubBankId.ToString("N").ToUpperInvariant();
+
+    /// <summary>The sync state row, made on first use.</summary>
+    public async Task<HubSyncState> StateAsync(CancellationToken ct)
+    {
+        var state = await db.HubSyncStates.AsNoTracking().FirstOrDefaultAsync(s => s.Id == HubSyncState.SingletonId, ct);
+        if (state is not null)
+            return state;
+        try
+        {
+            db.HubSyncStates.Add(new HubSyncState());
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica made it first.
+        }
+        db.ChangeTracker.Clear();
+        return await db.HubSyncStates.AsNoTracking().FirstAsync(s => s.Id == HubSyncState.SingletonId, ct);
+    }
+
+    /// <summary>
+    /// Applies one page if the state is still at <paramref name="expectedVersion"/>; false when another replica moved it
+    /// first (nothing is written then).
+    /// </summary>
+    public async Task<bool> ApplyPageAsync(long expectedVersion, ExchangePage page, CancellationToken ct)
+    {
+        // The state after the page of every bank and item it touched: later entries carry the newer state.
+        var banks = new Dictionary<Guid, BankDto>();
+        var items = new Dictionary<Guid, BankContentDto?>();
+        foreach (var update in page.Updates)
+        {
+            if (update.Kind == "bank" && update.Bank is { } bank)
+                banks[bank.Id] = bank;
+            else if (update.ContentId is { } id)
+                items[id] = update.Kind == "delete" ? null : update.Item;
+        }
+        List<Guid> removed;
+        await using (var scope = await audit.BeginAsync(ct))
+        {
+            await EnsureHubOrganisationAsync(ct);
+            foreach (var bank in banks.Values)
+                await UpsertBankAsync(bank, ct);
+            await db.SaveChangesAsync(ct);
+            var known = (await db.Banks.AsNoTracking().Where(b => b.Origin == Origin).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
+            if (items.Values.FirstOrDefault(i => i is not null && !known.Contains(i.BankId)) is { } orphan)
+                throw new MirrorNeedsResyncException($"The feed names an item of bank {orphan.BankId}, which this node has no copy of.");
+            await DeleteItemsAsync([.. items.Keys], ct);
+            await InsertItemsAsync([.. items.Values.OfType<BankContentDto>()], ct);
+            if (!await AdvanceAsync(expectedVersion, page.Checkpoint, items.Count, resync: false, ct))
+                return false;
+            if (page.Updates.Count > 0)
+                scope.Record(SyncActor, "exchange.batch", CatalogChanges.ExchangeBatch, page.Checkpoint, null,
+                    new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys], [.. items.Keys]));
+            await scope.CommitAsync(ct);
+            removed = [.. items.Where(i => i.Value is null).Select(i => i.Key)];
+        }
+        foreach (var bank in banks.Values)
+            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+        foreach (var id in removed)
+            catalog.Remove(id);
+        await ReloadIntoCatalogAsync([.. items.Where(i => i.Value is not null).Select(i => i.Key)], ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the whole copy with a snapshot, in one transaction: if the stream breaks off before its end line, nothing
+    /// changes and the node goes on matching from its old copy. The catalog is switched over after the commit, new items
+    /// first, then the ones that went.
+    /// </summary>
+    public async Task<(bool Applied, string Checkpoint, long Items)> ResyncAsync(long expectedVersion, Stream snapshot, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        using var reader = new StreamReader(snapshot);
+        var previous = await MirroredContentIdsAsync(ct);
+        var bankIds = new HashSet<Guid>();
+        string? checkpoint = null;
+        SnapshotEnd? end = null;
+        long items = 0;
+        var pending = new List<BankContentDto>(5000);
+        var newBanks = new List<BankDto>();
+        await using (var scope = await audit.BeginAsync(ct))
+        {
+            await EnsureHubOrganisationAsync(ct);
+            await ExecuteAsync("DELETE FROM content_labels WHERE \"ContentId\" IN (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = @p0)", ct, Origin);
+            await ExecuteAsync("DELETE FROM content_signals WHERE \"ContentId\" IN (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = @p0)", ct, Origin);
+            await ExecuteAsync("DELETE FROM bank_contents WHERE \"BankId\" IN (SELECT \"Id\" FROM banks WHERE \"Origin\" = @p0)", ct, Origin);
+            while (await reader.ReadLineAsync(ct) is { } text)
+            {
+                if (text.Length == 0)
+                    continue;
+                var line = JsonSerializer.Deserialize<SnapshotLine>(text, ExchangeSnapshot.LineJson)
+                    ?? throw new InvalidDataException("The snapshot has an empty line.");
+                if (line.Checkpoint is { } c && checkpoint is null)
+                    checkpoint = c;
+                else if (line.Bank is { } bank)
+                {
+                    await UpsertBankAsync(bank, ct);
+                    bankIds.Add(bank.Id);
+                    newBanks.Add(bank);
+                }
+                else if (line.Item is { } item)
+                {
+                    if (pending.Count == 0)
+                        await db.SaveChangesAsync(ct);
+                    pending.Add(item);
+                    if (pending.Count == pending.Capacity)
+                    {
+                        await InsertItemsAsync(pending, ct);
+                        items += pending.Count;
+                        pending.Clear();
+                        if (items % 100_000 == 0)
+                            logger.LogInformation("Resync from the hub: {Items} items copied in {Seconds:F1} s", items, clock.Elapsed.TotalSeconds);
+                    }
+                }
+                else if (line.End is { } e)
+                {
+                    end = e;
+                    break;
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            await InsertItemsAsync(pending, ct);
+            items += pending.Count;
+            if (checkpoint is null || end is null || end.Items != items || end.Checkpoint != checkpoint)
+                throw new InvalidDataException($"The snapshot was cut short or is inconsistent ({items} items read); the copy is left as it was.");
+            // Banks the hub no longer shows this node go, with their items (already deleted above).
+            var gone = await db.Banks.Where(b => b.Origin == Origin && !bankIds.Contains(b.Id)).ToListAsync(ct);
+            db.Banks.RemoveRange(gone);
+            await db.SaveChangesAsync(ct);
+            if (!await AdvanceAsync(expectedVersion, checkpoint, items, resync: true, ct))
+                return (false, checkpoint, items);
+            scope.Record(SyncActor, "exchange.resync", CatalogChanges.ExchangeResync, checkpoint, null,
+                new { Checkpoint = checkpoint, Banks = bankIds.Count, Items = items });
+            await scope.CommitAsync(ct);
+            foreach (var bank in gone)
+                catalog.SetBank(new CatalogBank(bank.Id, bank.Name, Enabled: false));
+        }
+        logger.LogInformation("Resync from the hub: {Items} items of {Banks} banks committed in {Seconds:F1} s; loading them into the catalog",
+            items, bankIds.Count, clock.Elapsed.TotalSeconds);
+        foreach (var bank in newBanks)
+            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+        var current = await LoadMirroredIntoCatalogAsync(ct);
+        foreach (var id in previous)
+        {
+            if (!current.Contains(id))
+                catalog.Remove(id);
+        }
+        logger.LogInformation("Resync from the hub done: {Items} items in {Seconds:F1} s", items, clock.Elapsed.TotalSeconds);
+        return (true, checkpoint, items);
+    }
+
+    private async Task EnsureHubOrganisationAsync(CancellationToken ct)
+    {
+        if (await db.Organisations.AnyAsync(o => o.Id == HubOrganisationId, ct))
+            return;
+        const string name = "Forum hub (exchange copy)";
+        db.Organisations.Add(new Organisation
+        {
+            Id = HubOrganisationId, Name = name, NormalizedName = name.ToUpperInvariant(), Kind = OrganisationKinds.Forum,
+            CreatedAt = Hosting.Timestamps.Now(),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task UpsertBankAsync(BankDto dto, CancellationToken ct)
+    {
+        var bank = db.Banks.Local.FirstOrDefault(b => b.Id == dto.Id) ?? await db.Banks.FirstOrDefaultAsync(b => b.Id == dto.Id, ct);
+        if (bank is null)
+        {
+            bank = new Bank { Id = dto.Id, Name = dto.Name, NormalizedName = NormalizedName(dto.Id), Origin = Origin, OwnerOrganisationId = HubOrganisationId, CreatedAt = dto.CreatedAt };
+            db.Banks.Add(bank);
+        }
+        else if (bank.Origin != Origin)
+        {
+            throw new InvalidDataException($"The hub's bank {dto.Id} has the id of a local bank; it is not copied.");
+        }
+        bank.Name = dto.Name.Length > Bank.MaxNameLength ? dto.Name[..Bank.MaxNameLength] : dto.Name;
+        bank.Description = dto.Description.Length > Bank.MaxDescriptionLength ? dto.Description[..Bank.MaxDescriptionLength] : dto.Description;
+        bank.Enabled = dto.Enabled;
+        bank.Benign = dto.Benign;
+    }
+
+    private async Task DeleteItemsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        const string mirrored = "SELECT \"Id\" FROM bank_contents WHERE \"Id\" IN ({0}) AND \"BankId\" IN (SELECT \"Id\" FROM banks WHERE \"Origin\" = 'hub')";
+        foreach (var chunk in ids.Chunk(IdChunk))
+        {
+            string list = string.Join(", ", chunk.Select((_, i) => "@p" + i));
+            string rows = string.Format(mirrored, list);
+            await ExecuteAsync($"DELETE FROM content_labels WHERE \"ContentId\" IN ({rows})", ct, [.. chunk.Cast<object?>()]);
+            await ExecuteAsync($"DELETE FROM content_signals WHERE \"ContentId\" IN ({rows})", ct, [.. chunk.Cast<object?>()]);
+            await ExecuteAsync($"DELETE FROM bank_contents WHERE \"Id\" IN ({rows})", ct, [.. chunk.Cast<object?>()]);
+        }
+    }
+
+    private async Task InsertItemsAsync(IReadOnlyList<BankContentDto> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+            return;
+        var contents = new List<object?[]>(items.Count);
+        var signals = new List<object?[]>(items.Count);
+        var labels = new List<object?[]>();
+        foreach (var item in items)
+        {
+            var status = BankService.ParseStatus(item.Status) ?? throw new InvalidDataException($"Unknown status '{item.Status}'.");
+            contents.Add([item.Id, item.BankId, status.ToString(), Cut(item.Note, BankContent.MaxNoteLength), HubOrganisationId, Cut(item.AddedBy, 200), item.AddedAt, item.UpdatedAt]);
+            foreach (var s in item.Signals)
+                signals.Add([item.Id, s.SignalType, s.Value]);
+            foreach (var l in item.Labels.Distinct(StringComparer.Ordinal))
+                labels.Add([item.Id, l]);
+        }
+        await RawRows.InsertAsync(db, "bank_contents", ["Id", "BankId", "Status", "Note", "AddedByOrganisationId", "AddedBy", "AddedAt", "UpdatedAt"], contents, ct);
+        await RawRows.InsertAsync(db, "content_signals", ["ContentId", "SignalType", "Value"], signals, ct);
+        await RawRows.InsertAsync(db, "content_labels", ["ContentId", "Label"], labels, ct);
+    }
+
+    /// <summary>The compare-and-swap on the sync state, in the page's transaction.</summary>
+    private async Task<bool> AdvanceAsync(long expectedVersion, string checkpoint, long items, bool resync, CancellationToken ct)
+    {
+        var now = Hosting.Timestamps.Now();
+        string sql = "UPDATE hub_sync_state SET \"Checkpoint\" = @p0, \"Version\" = \"Version\" + 1, \"LastSyncAt\" = @p1, \"ItemsApplied\" = \"ItemsApplied\" + @p2"
+            + (resync ? ", \"LastResyncAt\" = @p1" : "") + " WHERE \"Id\" = @p3 AND \"Version\" = @p4";
+        return await ExecuteAsync(sql, ct, checkpoint, now, items, HubSyncState.SingletonId, expectedVersion) == 1;
+    }
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var command = RawRows.Command(db, sql, values);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<List<Guid>> MirroredContentIdsAsync(CancellationToken ct) =>
+        await db.Contents.AsNoTracking().Where(c => c.Bank!.Origin == Origin).Select(c => c.Id).ToListAsync(ct);
+
+    private async Task ReloadIntoCatalogAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        foreach (var chunk in ids.Chunk(IdChunk))
+        {
+            var contents = await db.Contents.AsNoTracking().Include(c => c.Signals).Include(c => c.Labels)
+                .Where(c => chunk.Contains(c.Id)).AsSplitQuery().ToListAsync(ct);
+            foreach (var content in contents)
+                catalog.Upsert(BankService.ToCatalog(content));
+        }
+    }
+
+    /// <summary>Every copied item into the catalog, read with plain readers (a million items through EF takes minutes).</summary>
+    private async Task<HashSet<Guid>> LoadMirroredIntoCatalogAsync(CancellationToken ct)
+    {
+        var items = new Dictionary<Guid, (Guid BankId, ContentStatus Status, List<string> Labels, List<(long, string, string)> Signals)>();
+        const string mirrored = "SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub'";
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using (var command = RawRows.Command(db, "SELECT c.\"Id\", c.\"BankId\", c.\"Status\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub'"))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                    items[reader.GetGuid(0)] = (reader.GetGuid(1), Enum.Parse<ContentStatus>(reader.GetString(2)), [], new(1));
+            await using (var command = RawRows.Command(db, $"SELECT \"ContentId\", \"Label\" FROM content_labels WHERE \"ContentId\" IN ({mirrored})"))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                    if (items.TryGetValue(reader.GetGuid(0), out var item))
+                        item.Labels.Add(reader.GetString(1));
+            await using (var command = RawRows.Command(db, $"SELECT \"Id\", \"ContentId\", \"SignalType\", \"Value\" FROM content_signals WHERE \"ContentId\" IN ({mirrored})"))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                    if (items.TryGetValue(reader.GetGuid(1), out var item))
+                        item.Signals.Add((reader.GetInt64(0), string.Intern(reader.GetString(2)), reader.GetString(3)));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        catalog.UpsertMany(items.Select(kv => new CatalogContent(kv.Key, kv.Value.BankId, kv.Value.Status,
+            [.. kv.Value.Labels.Order(StringComparer.Ordinal)], kv.Value.Signals)));
+        return [.. items.Keys];
+    }
+
+    private static string Cut(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..max];
+}

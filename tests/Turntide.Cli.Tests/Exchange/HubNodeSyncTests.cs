@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Turntide.Cli.Tests.Exchange;
+
+/// <summary>
+/// Sharing between organisations end to end: a hub and two nodes as separate processes on loopback ports. Every wait is
+/// a generous deadline, never a timing claim; the nodes poll only every 300 s, so whatever arrives within the deadline
+/// came by push.
+/// </summary>
+public sealed class HubNodeSyncTests(HubAndNodes servers) : IClassFixture<HubAndNodes>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private static string NewMd5() => Guid.NewGuid().ToString("n");
+
+    private static async Task<Guid> ContributeAsync(HttpClient hub, string bank, string md5)
+    {
+        var result = await HubAndNodes.Ok(await hub.PostAsJsonAsync("/api/v1/contributions", new
+        {
+            bank, signals = new[] { new { signal_type = "md5", value = md5 } }, labels = new[] { "severity:crisis" },
+        }));
+        return result.GetProperty("content").GetProperty("id").GetGuid();
+    }
+
+    private static async Task<List<Guid>> MatchesAsync(HttpClient node, string md5)
+    {
+        var result = await HubAndNodes.Ok(await node.GetAsync($"/api/v1/match?signal_type=md5&signal={md5}"));
+        return [.. result.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("content_id").GetGuid())];
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? Deadline);
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                if (await condition())
+                    return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"Not within {(deadline ?? Deadline).TotalSeconds} s: {what}");
+    }
+
+    private static async Task<JsonElement> StatusAsync(HttpClient node) => await HubAndNodes.Ok(await node.GetAsync("/api/v1/exchange/status"));
+
+    /// <summary>The snapshot's item lines as the hub serves them to a key.</summary>
+    private static async Task<List<JsonElement>> SnapshotAsync(HttpClient hub)
+    {
+        var text = await (await hub.GetAsync("/api/v1/exchange/snapshot")).Content.ReadAsStringAsync();
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+    }
+
+    private const string MirroredItems = "SELECT COUNT(*) FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub'";
+
+    [Fact]
+    public async Task AContributionAtTheHubIsMatchableAtEveryNodeByPushLongBeforeTheNextPoll()
+    {
+        using var b = servers.Hub.Client(servers.HubKeyB);
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        using var c = servers.NodeC.Client(servers.NodeKeyC);
+        string md5 = NewMd5();
+        var id = await ContributeAsync(b, HubAndNodes.SharedBank, md5);
+        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new contribution");
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new contribution");
+        var status = await StatusAsync(a);
+        Assert.True(status.GetProperty("configured").GetBoolean());
+        Assert.True(status.GetProperty("stream_connected").GetBoolean());
+        Assert.DoesNotContain(servers.HubKeyA, servers.NodeA.Log);
+    }
+
+    [Fact]
+    public async Task ContributionsAndOpinionsSentToANodeReachTheHubAndDisagreementQuarantinesEverywhere()
+    {
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        using var c = servers.NodeC.Client(servers.NodeKeyC);
+        using var b = servers.Hub.Client(servers.HubKeyB);
+        string md5 = NewMd5();
+        var created = await a.PostAsJsonAsync("/api/v1/contributions", new
+        {
+            bank = HubAndNodes.SharedBank, signals = new[] { new { signal_type = "md5", value = md5 } }, labels = new[] { "severity:crisis" },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await HubAndNodes.Ok(created)).GetProperty("content").GetProperty("id").GetGuid();
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches what node A contributed");
+
+        // The hub's refusal comes back as the hub's ProblemDetails.
+        var refused = await a.PostAsJsonAsync("/api/v1/contributions", new { bank = "NO-SUCH-BANK", signals = new[] { new { signal_type = "md5", value = NewMd5() } } });
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("NO-SUCH-BANK", await refused.Content.ReadAsStringAsync());
+
+        var first = await a.PutAsJsonAsync($"/api/v1/content/{id}/opinion", new { opinion = "disagree", note = "not terrorist content" });
+        Assert.False((await HubAndNodes.Ok(first)).GetProperty("quarantined").GetBoolean());
+        var second = await HubAndNodes.Ok(await b.PutAsJsonAsync($"/api/v1/content/{id}/opinion", new { opinion = "disagree" }));
+        Assert.True(second.GetProperty("quarantined").GetBoolean());
+        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the quarantined item");
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the quarantined item");
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA,
+            $"SELECT COUNT(*) FROM bank_contents WHERE \"Id\" = '{id.ToString().ToUpperInvariant()}' AND \"Status\" = 'Quarantined'"));
+    }
+
+    [Fact]
+    public async Task AMatchFloodReportedByANodeQuarantinesTheItemOnEveryNode()
+    {
+        using var b = servers.Hub.Client(servers.HubKeyB);
+        using var forum = servers.Hub.Client(servers.ForumKey);
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        using var c = servers.NodeC.Client(servers.NodeKeyC);
+        string md5 = NewMd5();
+        var id = await ContributeAsync(b, HubAndNodes.SharedBank, md5);
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new item");
+        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new item");
+        for (int i = 0; i < HubAndNodes.FloodThreshold; i++)
+            await MatchesAsync(a, md5);
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the flooding item");
+        var queue = await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"));
+        var opened = Assert.Single(queue.EnumerateArray(), q => q.GetProperty("content_id").GetGuid() == id);
+        Assert.StartsWith("Match flood", opened.GetProperty("reason").GetString());
+        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the flooding item");
+    }
+
+    [Fact]
+    public async Task APrivateBankNeverReachesAnOrganisationNotNamedOnIt()
+    {
+        using var forum = servers.Hub.Client(servers.ForumKey);
+        using var hubC = servers.Hub.Client(servers.HubKeyC);
+        using var hubA = servers.Hub.Client(servers.HubKeyA);
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        using var c = servers.NodeC.Client(servers.NodeKeyC);
+        using var stream = await hubC.GetAsync("/api/v1/exchange/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        string secret = NewMd5(), later = NewMd5();
+        var privateId = await ContributeAsync(forum, HubAndNodes.PrivateBank, secret);
+        var laterId = await ContributeAsync(forum, HubAndNodes.SharedBank, later);
+        await EventuallyAsync(async () => (await MatchesAsync(a, secret)).Contains(privateId), "node A (named on the bank) matches the private item");
+        // The feed is ordered: once node C matches the later shared item, it has read past the private one.
+        await EventuallyAsync(async () => (await MatchesAsync(c, later)).Contains(laterId), "node C matches the later shared item");
+        Assert.Empty(await MatchesAsync(c, secret));
+
+        string bankId = servers.PrivateBankId.ToString();
+        var feed = await (await hubC.GetAsync("/api/v1/exchange/updates?limit=1000")).Content.ReadAsStringAsync();
+        Assert.Contains(laterId.ToString(), feed);
+        Assert.DoesNotContain(bankId, feed, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(secret, feed);
+        var snapshotC = await (await hubC.GetAsync("/api/v1/exchange/snapshot")).Content.ReadAsStringAsync();
+        Assert.Contains(laterId.ToString(), snapshotC);
+        Assert.DoesNotContain(bankId, snapshotC, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(secret, snapshotC);
+        Assert.Contains(secret, await (await hubA.GetAsync("/api/v1/exchange/snapshot")).Content.ReadAsStringAsync());
+        // The stream names only the feed's head, a number: nothing of any bank.
+        using (var reader = new StreamReader(await stream.Content.ReadAsStreamAsync()))
+        {
+            var events = new List<string>();
+            using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                while (await reader.ReadLineAsync(enough.Token) is { } line)
+                    events.Add(line);
+            }
+            catch (OperationCanceledException) { }
+            Assert.Contains(events, e => e.StartsWith("data: {\"head\":", StringComparison.Ordinal));
+            Assert.All(events, e => Assert.Matches(@"^(|retry: \d+|event: head|data: \{""head"":\d+\}|: heartbeat)$", e));
+        }
+        Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM banks WHERE \"Id\" = '{bankId.ToUpperInvariant()}'"));
+        Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM content_signals WHERE \"Value\" = '{secret}'"));
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA, $"SELECT COUNT(*) FROM content_signals WHERE \"Value\" = '{secret}'"));
+    }
+
+    [Fact]
+    public async Task TheNodeMatchesFromItsCopyWhileTheHubIsDownAndCatchesUpAfterItsRestart()
+    {
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        string before = NewMd5(), after = NewMd5();
+        Guid beforeId;
+        using (var b = servers.Hub.Client(servers.HubKeyB))
+            beforeId = await ContributeAsync(b, HubAndNodes.SharedBank, before);
+        await EventuallyAsync(async () => (await MatchesAsync(a, before)).Contains(beforeId), "node A matches before the hub stops");
+
+        await servers.Hub.StopAsync();
+        await EventuallyAsync(async () => !(await StatusAsync(a)).GetProperty("stream_connected").GetBoolean(), "node A notices the hub is gone");
+        Assert.Contains(beforeId, await MatchesAsync(a, before));
+
+        await servers.Hub.StartAsync();
+        using (var b = servers.Hub.Client(servers.HubKeyB))
+        {
+            var afterId = await ContributeAsync(b, HubAndNodes.SharedBank, after);
+            await EventuallyAsync(async () => (await MatchesAsync(a, after)).Contains(afterId), "node A catches up after the hub's restart", TimeSpan.FromSeconds(45));
+        }
+        Assert.True((await StatusAsync(a)).GetProperty("hub_reachable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ARestartedNodeMatchesAtOnceAndResumesFromItsCheckpointWithoutRepeats()
+    {
+        using var b = servers.Hub.Client(servers.HubKeyB);
+        using var hubA = servers.Hub.Client(servers.HubKeyA);
+        string kept = NewMd5(), missed = NewMd5();
+        var keptId = await ContributeAsync(b, HubAndNodes.SharedBank, kept);
+        using (var a = servers.NodeA.Client(servers.NodeKeyA))
+            await EventuallyAsync(async () => (await MatchesAsync(a, kept)).Contains(keptId), "node A matches before its restart");
+
+        await servers.NodeA.StopAsync();
+        var missedId = await ContributeAsync(b, HubAndNodes.SharedBank, missed);
+        await servers.NodeA.StartAsync();
+        using (var a = servers.NodeA.Client(servers.NodeKeyA))
+        {
+            // Ready means the catalog holds the stored copy: no wait for the hub.
+            Assert.Contains(keptId, await MatchesAsync(a, kept));
+            await EventuallyAsync(async () => (await MatchesAsync(a, missed)).Contains(missedId), "node A fetches what it missed while stopped");
+        }
+        int visible = (await SnapshotAsync(hubA)).Count(l => l.TryGetProperty("item", out _));
+        Assert.Equal(visible, await HubAndNodes.CountAsync(servers.NodeA, MirroredItems));
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA, $"SELECT COUNT(*) FROM content_signals WHERE \"Value\" = '{missed}'"));
+        // Each committed page is one audit entry named by its checkpoint: none was applied twice.
+        Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeA,
+            "SELECT COUNT(*) - COUNT(DISTINCT \"EntityId\") FROM audit_entries WHERE \"EntityType\" = 'exchange_batch'"));
+    }
+
+    [Fact]
+    public async Task ACheckpointTheHubDoesNotKnowMakesTheNodeReplaceItsCopyFromTheSnapshot()
+    {
+        using var hubA = servers.Hub.Client(servers.HubKeyA);
+        const string resyncs = "SELECT COUNT(*) FROM audit_entries WHERE \"EntityType\" = 'exchange_resync'";
+        // One already: a new node's first sync is a snapshot.
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA, resyncs));
+        await servers.NodeA.StopAsync();
+        // A checkpoint from another hub's log, and a copy that lost an item: only a resync repairs both.
+        await HubAndNodes.ExecuteAsync(servers.NodeA, "UPDATE hub_sync_state SET \"Checkpoint\" = 'ffffffffffffffff.1'");
+        await HubAndNodes.ExecuteAsync(servers.NodeA,
+            "DELETE FROM bank_contents WHERE \"Id\" = (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub' AND c.\"Status\" = 'Enabled' LIMIT 1)");
+        await servers.NodeA.StartAsync();
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        await EventuallyAsync(async () => (await StatusAsync(a)).GetProperty("last_resync_at").ValueKind == JsonValueKind.String, "node A resyncs");
+        var snapshot = await SnapshotAsync(hubA);
+        var items = snapshot.Where(l => l.TryGetProperty("item", out _)).Select(l => l.GetProperty("item")).ToList();
+        Assert.Equal(items.Count, await HubAndNodes.CountAsync(servers.NodeA, MirroredItems));
+        Assert.Equal(2, await HubAndNodes.CountAsync(servers.NodeA, resyncs));
+        foreach (var item in items.Where(i => i.GetProperty("status").GetString() == "enabled"))
+        {
+            string md5 = item.GetProperty("signals")[0].GetProperty("value").GetString()!;
+            Assert.Contains(item.GetProperty("id").GetGuid(), await MatchesAsync(a, md5));
+        }
+        Assert.NotEqual("ffffffffffffffff.1", (await StatusAsync(a)).GetProperty("checkpoint").GetString());
+    }
+}
