@@ -16,7 +16,7 @@ fi
 # - chromium for the browser tests (driven by Playwright, never downloaded by it), postgresql-15 for the
 #   data tests on PostgreSQL, wrk for the server benchmarks;
 # - ffmpeg: decodes videos for vPDQ (the ffmpeg and ffprobe programs).
-DEBIAN_PACKAGES=(libturbojpeg0 ghostscript fonts-dejavu-core chromium postgresql-15 wrk ffmpeg)
+DEBIAN_PACKAGES=(libturbojpeg0 ghostscript fonts-dejavu-core chromium postgresql-15 wrk sqlite3 ffmpeg)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Turntide.Tests.Shared;
 
 namespace Turntide.Cli.Tests.Banks;
 
@@ -39,9 +40,9 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
             AnalystKey = Run(_folder, null, "admin", "create-key", "--data", Data, "--org", "Platform One", "--role", "analyst").OutLines[^1].Trim();
             ModeratorKey = Run(_folder, null, "admin", "create-key", "--data", Data, "--org", "Platform One", "--role", "moderator").OutLines[^1].Trim();
 
-            int port = FreePort();
+            int port = BuiltCli.FreePort();
             Url = $"http://127.0.0.1:{port}";
-            var start = new ProcessStartInfo("dotnet", [CliAssembly(), "serve", "--urls", Url, "--data", Data, "--role", "hub"])
+            var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve", "--urls", Url, "--data", Data, "--role", "hub"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -185,7 +186,7 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(CliAssembly());
+        start.ArgumentList.Add(BuiltCli.Assembly());
         foreach (var a in args)
             start.ArgumentList.Add(a);
         start.Environment.Remove("TURNTIDE_API_KEY");
@@ -200,24 +201,5 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
             throw new TimeoutException($"turntide {string.Join(' ', args)} did not finish in 2 minutes");
         }
         return new Result(process.ExitCode, stdout.Replace("\r", ""), stderr.Result.Replace("\r", ""));
-    }
-
-    /// <summary>The CLI as its own project built it (see ServeCommandTests).</summary>
-    private static string CliAssembly()
-    {
-        var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var marker = Path.Combine("tests", "Turntide.Cli.Tests");
-        int at = testsBin.LastIndexOf(marker, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"Unexpected test folder {testsBin}.");
-        var path = Path.Combine(testsBin[..at] + Path.Combine("src", "Turntide.Cli") + testsBin[(at + marker.Length)..], "turntide.dll");
-        Assert.True(File.Exists(path), $"The CLI is not built at {path}: build Turntide.slnx first.");
-        return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using Turntide.Tests.Shared;
 
 namespace Turntide.Cli.Tests.Exchange;
 
@@ -15,7 +16,7 @@ internal sealed class ServerProcess(string name, string role, string data, IRead
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = BuiltCli.FreePort();
     public string Url => $"http://127.0.0.1:{Port}";
     public string Data => data;
     public string Name => name;
@@ -28,7 +29,7 @@ internal sealed class ServerProcess(string name, string role, string data, IRead
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [CliAssembly(), "serve", "--urls", Url, "--data", data, "--role", role])
+        var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve", "--urls", Url, "--data", data, "--role", role])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,25 +80,4 @@ internal sealed class ServerProcess(string name, string role, string data, IRead
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    /// <summary>The CLI as its own project built it (see ServeCommandTests).</summary>
-    private static string CliAssembly()
-    {
-        var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var marker = Path.Combine("tests", "Turntide.Cli.Tests");
-        int at = testsBin.LastIndexOf(marker, StringComparison.Ordinal);
-        if (at < 0)
-            throw new InvalidOperationException($"Unexpected test folder {testsBin}.");
-        var path = Path.Combine(testsBin[..at] + Path.Combine("src", "Turntide.Cli") + testsBin[(at + marker.Length)..], "turntide.dll");
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"The CLI is not built at {path}: build Turntide.slnx first.");
-        return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

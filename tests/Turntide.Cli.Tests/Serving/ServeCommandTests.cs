@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Turntide.Tests.Shared;
 
 namespace Turntide.Cli.Tests.Serving;
 
@@ -11,8 +12,8 @@ public sealed class ServeCommandTests
     public async Task ServeStartsTheServerWithTheGivenRoleOnAnEmptyDataFolder()
     {
         var data = Path.Combine(Path.GetTempPath(), "turntide-serve-tests", Guid.NewGuid().ToString("n"));
-        int port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [CliAssembly(), "serve",
+        int port = BuiltCli.FreePort();
+        var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve",
             "--urls", $"http://127.0.0.1:{port}", "--data", data, "--role", "node"])
         {
             RedirectStandardOutput = true,
@@ -45,27 +46,5 @@ public sealed class ServeCommandTests
             await process.WaitForExitAsync();
             try { Directory.Delete(data, true); } catch (IOException) { }
         }
-    }
-
-    /// <summary>
-    /// The CLI as its own project built it (the same configuration as these tests): a test project's output folder
-    /// resolves shared framework assemblies differently and is no place to run an app from.
-    /// </summary>
-    private static string CliAssembly()
-    {
-        var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var marker = Path.Combine("tests", "Turntide.Cli.Tests");
-        int at = testsBin.LastIndexOf(marker, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"Unexpected test folder {testsBin}.");
-        var path = Path.Combine(testsBin[..at] + Path.Combine("src", "Turntide.Cli") + testsBin[(at + marker.Length)..], "turntide.dll");
-        Assert.True(File.Exists(path), $"The CLI is not built at {path}: build Turntide.slnx first.");
-        return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

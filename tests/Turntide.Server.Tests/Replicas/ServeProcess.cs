@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Turntide.Server.Tests.Infrastructure;
+using Turntide.Tests.Shared;
 
 namespace Turntide.Server.Tests.Replicas;
 
@@ -31,8 +32,8 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(TestDatabase database, string role = "both")
     {
-        int port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [CliAssembly(), "serve", "--urls", $"http://127.0.0.1:{port}", "--role", role])
+        int port = BuiltCli.FreePort();
+        var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve", "--urls", $"http://127.0.0.1:{port}", "--role", role])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -88,26 +89,5 @@ public sealed class ServeProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
-    }
-
-    /// <summary>The CLI as the solution build left it, in the same configuration as these tests.</summary>
-    private static string CliAssembly()
-    {
-        var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var marker = Path.Combine("tests", "Turntide.Server.Tests");
-        int at = testsBin.LastIndexOf(marker, StringComparison.Ordinal);
-        if (at < 0)
-            throw new InvalidOperationException($"Unexpected test folder {testsBin}.");
-        var path = Path.Combine(testsBin[..at] + Path.Combine("src", "Turntide.Cli") + testsBin[(at + marker.Length)..], "turntide.dll");
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"The CLI is not built at {path}: build Turntide.slnx first.");
-        return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
