@@ -88,6 +88,53 @@ public sealed class HubMirrorTests
         Assert.Equal((HubMirror.Origin, HubMirror.NormalizedName(BankId)), (bank.Origin, bank.NormalizedName));
     }
 
+    [Fact]
+    public async Task TheFollowerDoesNotReadBackPagesItsOwnProcessApplied()
+    {
+        // A slow follower, so that the row can be changed behind everyone's back before it looks.
+        await using var server = await TestServer.StartAsync("sqlite", role: "node",
+            settings: new Dictionary<string, string?> { ["Turntide:CatalogFollowMilliseconds"] = "1500" });
+        var cursor = server.App.Services.GetRequiredService<CatalogCursor>();
+        var item = Guid.NewGuid();
+        string md5 = new('5', 32);
+        var state = await server.InScopeAsync(s => s.GetRequiredService<HubMirror>().StateAsync(CancellationToken.None));
+        Assert.True(await ApplyAsync(server, state.Version, Page("e.2",
+            new ExchangeUpdate(1, "bank", "bank.create", BankId, null, DateTime.UtcNow, null, Bank()), Add(2, Item(item, md5)))));
+        Assert.Single(Match(server, md5));
+        long written = await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.MaxAsync(a => a.Sequence));
+        await SetStatusBehindTheCatalogsBackAsync(server, item, ContentStatus.Disabled);
+
+        await UntilAsync(() => cursor.Applied >= written, "the follower to pass the page");
+        // Read back, the page would have brought the disabled row in; the fetcher's own page is left as it applied it.
+        Assert.Single(Match(server, md5));
+
+        // The same page's entry written as another process would (not claimed here) is followed.
+        await server.InScopeAsync(async s =>
+        {
+            await using var scope = await s.GetRequiredService<Turntide.Server.Features.Audit.AuditLog>().BeginAsync();
+            scope.Record(Turntide.Server.Features.Members.Actor.System("another replica"), "exchange.batch", CatalogChanges.ExchangeBatch, "e.2", null,
+                new ExchangeBatchRecord("e.2", [BankId], [item]));
+            await scope.CommitAsync();
+            return 0;
+        });
+        await UntilAsync(() => Match(server, md5).Count == 0, "another replica's page to be followed");
+    }
+
+    private static Task SetStatusBehindTheCatalogsBackAsync(TestServer server, Guid item, ContentStatus status) =>
+        server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.Where(c => c.Id == item)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, status)));
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            if (condition())
+                return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"Waited 30 s for {what}.");
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnItemOfABankTheNodeHasNoCopyOfAsksForAResync(string provider)

@@ -95,6 +95,9 @@ public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction,
     private readonly List<AuditEntry> _pending = [];
     private bool _released;
 
+    /// <summary>The sequence of this unit's last entry, once <see cref="CommitAsync"/> returned (0 before, or with no entries).</summary>
+    public long LastSequence { get; private set; }
+
     public void Record(Actor actor, string action, string entityType, string entityId, object? before, object? after)
     {
         _pending.Add(new AuditEntry
@@ -132,6 +135,7 @@ public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction,
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Release();
+        LastSequence = _pending.Count > 0 ? sequence : 0;
         if (_pending.Count > 0)
             commits?.Committed(sequence, _pending.Select(e => e.EntityType));
     }

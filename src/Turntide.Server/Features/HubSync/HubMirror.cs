@@ -21,7 +21,7 @@ public sealed class MirrorNeedsResyncException(string message) : Exception(messa
 /// checkpoint and one audit entry; rows are written with plain multi-row statements, since a page holds up to a
 /// thousand items and a resync a million.
 /// </summary>
-public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catalog, ILogger<HubMirror> logger)
+public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catalog, OwnExchangeWrites ownWrites, ILogger<HubMirror> logger)
 {
     public const string Origin = "hub";
     /// <summary>The owner of every copied bank and item: the node does not know the hub's organisations.</summary>
@@ -84,6 +84,7 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 scope.Record(SyncActor, "exchange.batch", CatalogChanges.ExchangeBatch, page.Checkpoint, null,
                     new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys], [.. items.Keys]));
             await scope.CommitAsync(ct);
+            ownWrites.Claim(scope.LastSequence);
             removed = [.. items.Where(i => i.Value is null).Select(i => i.Key)];
         }
         foreach (var bank in banks.Values)
@@ -164,6 +165,7 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             scope.Record(SyncActor, "exchange.resync", CatalogChanges.ExchangeResync, checkpoint, null,
                 new { Checkpoint = checkpoint, Banks = bankIds.Count, Items = items });
             await scope.CommitAsync(ct);
+            ownWrites.Claim(scope.LastSequence);
             foreach (var bank in gone)
                 catalog.SetBank(new CatalogBank(bank.Id, bank.Name, Enabled: false));
         }

@@ -18,3 +18,33 @@ public static class CatalogChanges
 
 /// <summary>The <c>After</c> snapshot of an <see cref="CatalogChanges.ExchangeBatch"/> audit entry.</summary>
 public sealed record ExchangeBatchRecord(string Checkpoint, IReadOnlyList<Guid> Banks, IReadOnlyList<Guid> Contents);
+
+/// <summary>
+/// Exchange entries this process wrote and applies to its own catalog (the node's fetcher puts each page it commits
+/// into the catalog itself, in bulk), so that its follower does not read the same page back from the database, nor
+/// rebuild the whole catalog a second time after a resync. Other processes on the database still follow them.
+/// </summary>
+public sealed class OwnExchangeWrites
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _sequences = new();
+
+    /// <summary>Called right after the commit, before the writer updates the catalog.</summary>
+    public void Claim(long sequence)
+    {
+        if (sequence > 0)
+            _sequences[sequence] = 0;
+    }
+
+    /// <summary>True (once) when <paramref name="sequence"/> is an entry this process applies itself.</summary>
+    public bool TryTake(long sequence) => _sequences.TryRemove(sequence, out _);
+
+    /// <summary>Forgets claims the follower has passed (a claim made after the follower already read its entry).</summary>
+    public void ForgetUpTo(long sequence)
+    {
+        foreach (var claimed in _sequences.Keys)
+        {
+            if (claimed <= sequence)
+                _sequences.TryRemove(claimed, out _);
+        }
+    }
+}

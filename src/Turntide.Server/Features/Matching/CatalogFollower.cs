@@ -45,7 +45,7 @@ public sealed class CatalogCursor
 /// or one this process wrote itself, changes nothing.
 /// </summary>
 internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog catalog, CatalogCursor cursor,
-    IOptions<CatalogFollowerOptions> options, ILogger<CatalogFollower> logger) : BackgroundService
+    OwnExchangeWrites ownWrites, IOptions<CatalogFollowerOptions> options, ILogger<CatalogFollower> logger) : BackgroundService
 {
     private static readonly string[] Followed =
         [CatalogChanges.Content, CatalogChanges.Bank, CatalogChanges.BankSharing, CatalogChanges.ExchangeBatch, CatalogChanges.ExchangeResync];
@@ -102,6 +102,15 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
             return false;
 
         long last = entries[^1].Sequence;
+        bool full = entries.Count == page;
+        // Pages and resyncs this process's own fetcher committed are in its catalog already (or on their way there).
+        entries.RemoveAll(e => e.EntityType is CatalogChanges.ExchangeBatch or CatalogChanges.ExchangeResync && ownWrites.TryTake(e.Sequence));
+        ownWrites.ForgetUpTo(last);
+        if (entries.Count == 0)
+        {
+            cursor.Advance(last);
+            return full;
+        }
         if (entries.Any(e => e.EntityType == CatalogChanges.ExchangeResync))
         {
             // The head before the read, as at start-up: later entries are followed after the swap.
@@ -109,7 +118,7 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
             await CatalogLoader.ReadAllAsync(db, catalog.Replace, ct);
             cursor.Advance(Math.Max(head, last));
             logger.LogInformation("Catalog rebuilt after an exchange resync: {Signals} signals of {Contents} items", catalog.SignalCount, catalog.ContentCount);
-            return entries.Count == page;
+            return full;
         }
 
         var banks = new HashSet<Guid>();
@@ -136,7 +145,7 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
         }
         await ApplyAsync(db, catalog, banks, contents, ct);
         cursor.Advance(last);
-        return entries.Count == page;
+        return full;
     }
 
     /// <summary>Reloads the named banks first (an item may belong to a bank created in the same pass), then the items.</summary>

@@ -29,6 +29,7 @@ public static class MatchingApi
         // Loaded on every role: the node matches with it, and the hub's pages search with it.
         builder.Services.AddSingleton(new SignalCatalog(SignalCatalog.DefaultIndexes));
         builder.Services.AddSingleton<CatalogCursor>();
+        builder.Services.AddSingleton<OwnExchangeWrites>();
         builder.Services.Configure<CatalogFollowerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.AddHostedService<CatalogLoader>();
         // Every role: whatever another process on the same database commits reaches this one's catalog.
