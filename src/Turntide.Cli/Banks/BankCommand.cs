@@ -135,8 +135,16 @@ internal static class BankCommand
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
                 if (target is null)
                 {
-                    await using var stdout = Console.OpenStandardOutput();
-                    await body.CopyToAsync(stdout, ct);
+                    try
+                    {
+                        await using var stdout = Console.OpenStandardOutput();
+                        await body.CopyToAsync(stdout, ct);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException)
+                    {
+                        Console.Error.WriteLine($"turntide: {parse.GetValue(bank)}: the export broke off ({e.Message}); what was written is incomplete, run it again");
+                        return 1;
+                    }
                     return 0;
                 }
                 // Written beside the target and moved into place, so an interrupted export leaves no half file.

@@ -60,6 +60,26 @@ public sealed class HealthAndRoleTests
         Assert.Contains("Turntide:Role", ex.Message);
     }
 
+    [Theory]
+    [InlineData("Hub:Url", "http://hub.example.org/", "Turntide:Hub:Url")]
+    [InlineData("Hub:Url", "not a url", "Turntide:Hub:Url")]
+    [InlineData("Hub:ApiKey", "", "Turntide:Hub:ApiKey")]
+    [InlineData("Hub:PollSeconds", "0", "Turntide:Hub:PollSeconds")]
+    [InlineData("Hub:PageSize", "5000", "Turntide:Hub:PageSize")]
+    [InlineData("QuarantineFloodWindowMinutes", "0", "Turntide:QuarantineFloodWindowMinutes")]
+    public async Task ABadHubOrFloodSettingStopsStartUpWithTheSettingNamed(string setting, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Turntide:Hub:Url"] = "https://hub.example.org/",
+            ["Turntide:Hub:ApiKey"] = "tt_example_key",
+            ["Turntide:" + setting] = value,
+        };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(role: "node", settings: settings));
+        Assert.Contains(named, ex.Message);
+        Assert.DoesNotContain("tt_example_key", ex.Message);
+    }
+
     [Fact]
     public async Task SqliteDatabaseIsAFileUnderTheDataFolderInWalMode()
     {

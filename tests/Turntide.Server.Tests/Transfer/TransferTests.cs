@@ -412,6 +412,43 @@ public sealed class TransferTests
         Assert.Contains("/denied", refused.Headers.Location?.ToString());
     }
 
+    [Fact]
+    public async Task OnlyASignedInCuratorGetsTheImportFormsLargeBodyLimit()
+    {
+        // The server's ordinary limit made small, so a modest file is over it.
+        var (server, curator) = await StartAsync("sqlite", new Dictionary<string, string?> { ["Kestrel:Limits:MaxRequestBodySize"] = "1048576" }, "LIMIT");
+        await using var _ = server;
+        var bankId = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "LIMIT").Id;
+        var csv = new StringBuilder(Header);
+        for (int i = 0; i < 1200; i++)
+            csv.Append($"pdq,{Pdq(i)},,{new string('n', 1000)}\r\n");
+        Assert.True(csv.Length > 1024 * 1024);
+
+        async Task<HttpResponseMessage> PostAsync(HttpClient client)
+        {
+            var page = await client.GetStringAsync($"/banks/{bankId}");
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+            Assert.True(token.Success);
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+                { new StringContent("csv"), "ImportFormat" },
+                { Body(csv.ToString(), "text/csv"), "ImportFile", "bank.csv" },
+            };
+            return await client.PostAsync($"/banks/{bankId}?handler=Import", form);
+        }
+
+        // A moderator may read the bank but not import: the body is refused at the ordinary limit, before it is read
+        // (not read in full, spooled to disk, and only then refused).
+        var moderator = await server.SignedInAsync(Roles.Moderator);
+        var refused = (await PostAsync(moderator)).StatusCode;
+        Assert.True(refused is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"{(int)refused}");
+        var analyst = await server.SignedInAsync(Roles.Analyst);
+        var accepted = await PostAsync(analyst);
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"{(int)accepted.StatusCode}");
+        Assert.Contains("<strong>1200 added</strong>", await accepted.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A body whose length is not known in advance, so the client sends it chunked.</summary>
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
     {

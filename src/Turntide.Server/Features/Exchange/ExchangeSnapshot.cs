@@ -59,7 +59,9 @@ public sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
     {
         long written = 0;
         Guid after = Guid.Empty;
-        const string page = "SELECT \"Id\" FROM bank_contents WHERE \"BankId\" = @p0 AND \"Id\" > @p1 ORDER BY \"Id\" LIMIT " + "5000";
+        // The signals and labels of exactly the items just read: bounded by the first and last id read, not by a second
+        // LIMIT, which an item added meanwhile inside the range would shift.
+        const string page = "SELECT \"Id\" FROM bank_contents WHERE \"BankId\" = @p0 AND \"Id\" > @p1 AND \"Id\" <= @p2";
         while (true)
         {
             var items = new List<BankContent>(Chunk);
@@ -84,7 +86,7 @@ public sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
             if (items.Count == 0)
                 return written;
             await using (var command = RawRows.Command(db,
-                $"SELECT \"Id\", \"ContentId\", \"SignalType\", \"Value\" FROM content_signals WHERE \"ContentId\" IN ({page})", bank.Id, after))
+                $"SELECT \"Id\", \"ContentId\", \"SignalType\", \"Value\" FROM content_signals WHERE \"ContentId\" IN ({page})", bank.Id, after, items[^1].Id))
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -94,7 +96,7 @@ public sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
                 }
             }
             await using (var command = RawRows.Command(db,
-                $"SELECT \"ContentId\", \"Label\" FROM content_labels WHERE \"ContentId\" IN ({page})", bank.Id, after))
+                $"SELECT \"ContentId\", \"Label\" FROM content_labels WHERE \"ContentId\" IN ({page})", bank.Id, after, items[^1].Id))
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))

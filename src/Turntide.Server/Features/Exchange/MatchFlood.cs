@@ -80,6 +80,10 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
             if (await opinions.QuarantineAsync(actor, flood.Key, reason, ct))
                 quarantined.Add(flood.Key);
         }
+        // The flood has had its effect: counting starts afresh, so an item the operator restores is not quarantined
+        // again by the very matches that sent it to the queue.
+        if (quarantined.Count > 0)
+            await db.MatchFloodCounts.Where(c => quarantined.Contains(c.ContentId)).ExecuteDeleteAsync(ct);
         // Old minutes are of no further use; dropping them here keeps the table to one window.
         await db.MatchFloodCounts.Where(c => c.Minute < since).ExecuteDeleteAsync(ct);
         return new MatchReportResult(known.Count, quarantined);

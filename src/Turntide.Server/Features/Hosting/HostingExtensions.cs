@@ -23,6 +23,9 @@ public static class HostingExtensions
         Check(options.QuarantineDisagreementShare is >= 0 and <= 1, "QuarantineDisagreementShare", "0 to 1");
         Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
+        Check(options.QuarantineFloodMatches >= 1, "QuarantineFloodMatches", "at least 1");
+        Check(options.QuarantineFloodWindowMinutes is >= 1 and <= 10_080, "QuarantineFloodWindowMinutes", "1 to 10080 (a week)");
+        CheckHub(options.Hub);
         builder.Services.AddSingleton(Options.Create(options));
         // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.
         builder.Services.AddDataProtection()
@@ -31,6 +34,20 @@ public static class HostingExtensions
         builder.Services.AddSingleton<DatabaseReady>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         return options;
+    }
+
+    private static void CheckHub(HubOptions hub)
+    {
+        Check(hub.PollSeconds is >= 1 and <= 86_400, "Hub:PollSeconds", "1 to 86400");
+        Check(hub.PageSize is >= 1 and <= Exchange.ExchangeService.MaxLimit, "Hub:PageSize", $"1 to {Exchange.ExchangeService.MaxLimit}");
+        Check(hub.MatchReportSeconds is >= 0.1 and <= 3600, "Hub:MatchReportSeconds", "0.1 to 3600");
+        if (string.IsNullOrWhiteSpace(hub.Url))
+            return;
+        // The node's key travels with every request: plain http only to this machine.
+        Check(Uri.TryCreate(hub.Url, UriKind.Absolute, out var url)
+            && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)),
+            "Hub:Url", "an absolute https:// address of the hub (http:// only for a loopback address)");
+        Check(!string.IsNullOrWhiteSpace(hub.ApiKey), "Hub:ApiKey", "set when Hub:Url is (the node organisation's key at the hub)");
     }
 
     private static void Check(bool ok, string name, string range)

@@ -59,7 +59,11 @@ public sealed class HubClient : IDisposable
     /// <summary>The snapshot's body as a stream; the caller disposes the response.</summary>
     public async Task<HttpResponseMessage> SnapshotAsync(CancellationToken ct)
     {
-        var response = await _http.GetAsync("api/v1/exchange/snapshot", HttpCompletionOption.ResponseHeadersRead, ct);
+        // The first line comes at once; a hub that does not even answer must not hang the fetcher (the body then has the
+        // resync's own idle limit per line).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(RequestTimeout);
+        var response = await _http.GetAsync("api/v1/exchange/snapshot", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         try
         {
             await EnsureSuccessAsync(response, "the exchange snapshot", ct);

@@ -24,11 +24,7 @@ internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, Hub
         while (!catalog.IsReady)
             await Task.Delay(50, stoppingToken);
         logger.LogInformation("Syncing from the hub at {Hub} every {Seconds} s{Push}", hub.Address, o.PollSeconds, o.Push ? ", with push" : "");
-        using (var scope = scopes.CreateScope())
-        {
-            var state = await scope.ServiceProvider.GetRequiredService<HubMirror>().StateAsync(stoppingToken);
-            status.Restored(state.Checkpoint, state.LastSyncAt);
-        }
+        await RestoreStatusAsync(stoppingToken);
         var stream = o.Push ? ListenAsync(stoppingToken) : Task.CompletedTask;
         int failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -61,6 +57,26 @@ internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, Hub
             }
         }
         await stream;
+    }
+
+    /// <summary>Reads the stored checkpoint for the status; a database away for a moment is waited out, not fatal.</summary>
+    private async Task RestoreStatusAsync(CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var state = await scope.ServiceProvider.GetRequiredService<HubMirror>().StateAsync(ct);
+                status.Restored(state.Checkpoint, state.LastSyncAt);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Reading the sync state failed (attempt {Attempt}): {Error}", attempt, e.Message);
+                await Task.Delay(Backoff(attempt, TimeSpan.FromSeconds(30)), ct);
+            }
+        }
     }
 
     /// <summary>Pages until the hub has nothing more; each page commits with its checkpoint.</summary>

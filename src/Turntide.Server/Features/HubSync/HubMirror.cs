@@ -25,6 +25,9 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
 {
     public const string Origin = "hub";
     /// <summary>The owner of every copied bank and item: the node does not know the hub's organisations.</summary>
+    /// <summary>Longest wait for the next line of a snapshot before the resync gives up and rolls back.</summary>
+    public static readonly TimeSpan SnapshotIdleLimit = TimeSpan.FromSeconds(60);
+
     public static readonly Guid HubOrganisationId = new("00000000-0000-7000-8000-0000000000ff");
     private static readonly Actor SyncActor = Actor.System("exchange sync");
     private const int IdChunk = 500;
@@ -56,6 +59,19 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
     /// </summary>
     public async Task<bool> ApplyPageAsync(long expectedVersion, ExchangePage page, CancellationToken ct)
     {
+        var gate = new GateHold(ownWrites.Gate);
+        try
+        {
+            return await ApplyPageGatedAsync(expectedVersion, page, gate, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<bool> ApplyPageGatedAsync(long expectedVersion, ExchangePage page, GateHold gate, CancellationToken ct)
+    {
         // The state after the page of every bank and item it touched: later entries carry the newer state.
         var banks = new Dictionary<Guid, BankDto>();
         var items = new Dictionary<Guid, BankContentDto?>();
@@ -83,12 +99,14 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             if (page.Updates.Count > 0)
                 scope.Record(SyncActor, "exchange.batch", CatalogChanges.ExchangeBatch, page.Checkpoint, null,
                     new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys], [.. items.Keys]));
+            // From the commit until the catalog has the page, the follower waits (see OwnExchangeWrites.Gate).
+            await gate.TakeAsync(ct);
             await scope.CommitAsync(ct);
             ownWrites.Claim(scope.LastSequence);
             removed = [.. items.Where(i => i.Value is null).Select(i => i.Key)];
         }
         foreach (var bank in banks.Values)
-            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign, Owner: HubOrganisationId));
         foreach (var id in removed)
             catalog.Remove(id);
         await ReloadIntoCatalogAsync([.. items.Where(i => i.Value is not null).Select(i => i.Key)], ct);
@@ -101,6 +119,19 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
     /// first, then the ones that went.
     /// </summary>
     public async Task<(bool Applied, string Checkpoint, long Items)> ResyncAsync(long expectedVersion, Stream snapshot, CancellationToken ct)
+    {
+        var gate = new GateHold(ownWrites.Gate);
+        try
+        {
+            return await ResyncGatedAsync(expectedVersion, snapshot, gate, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<(bool Applied, string Checkpoint, long Items)> ResyncGatedAsync(long expectedVersion, Stream snapshot, GateHold gate, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         using var reader = new StreamReader(snapshot);
@@ -117,8 +148,13 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             await ExecuteAsync("DELETE FROM content_labels WHERE \"ContentId\" IN (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = @p0)", ct, Origin);
             await ExecuteAsync("DELETE FROM content_signals WHERE \"ContentId\" IN (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = @p0)", ct, Origin);
             await ExecuteAsync("DELETE FROM bank_contents WHERE \"BankId\" IN (SELECT \"Id\" FROM banks WHERE \"Origin\" = @p0)", ct, Origin);
-            while (await reader.ReadLineAsync(ct) is { } text)
+            // The copy is written under the audit lock: a hub that stalls mid-snapshot must not hold it for ever. Each line
+            // must arrive within the idle limit; otherwise the transaction rolls back and the fetcher tries again later.
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            idle.CancelAfter(SnapshotIdleLimit);
+            while (await reader.ReadLineAsync(idle.Token) is { } text)
             {
+                idle.CancelAfter(SnapshotIdleLimit);
                 if (text.Length == 0)
                     continue;
                 var line = JsonSerializer.Deserialize<SnapshotLine>(text, ExchangeSnapshot.LineJson)
@@ -164,15 +200,17 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 return (false, checkpoint, items);
             scope.Record(SyncActor, "exchange.resync", CatalogChanges.ExchangeResync, checkpoint, null,
                 new { Checkpoint = checkpoint, Banks = bankIds.Count, Items = items });
+            // From the commit until the catalog has the page, the follower waits (see OwnExchangeWrites.Gate).
+            await gate.TakeAsync(ct);
             await scope.CommitAsync(ct);
             ownWrites.Claim(scope.LastSequence);
             foreach (var bank in gone)
-                catalog.SetBank(new CatalogBank(bank.Id, bank.Name, Enabled: false));
+                catalog.SetBank(new CatalogBank(bank.Id, bank.Name, Enabled: false, Owner: HubOrganisationId));
         }
         logger.LogInformation("Resync from the hub: {Items} items of {Banks} banks committed in {Seconds:F1} s; loading them into the catalog",
             items, bankIds.Count, clock.Elapsed.TotalSeconds);
         foreach (var bank in newBanks)
-            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign));
+            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign, Owner: HubOrganisationId));
         var current = await LoadMirroredIntoCatalogAsync(ct);
         foreach (var id in previous)
         {
@@ -310,4 +348,26 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
     }
 
     private static string Cut(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..max];
+}
+
+/// <summary>The follower's gate, taken at most once and released only if taken.</summary>
+internal sealed class GateHold(SemaphoreSlim gate)
+{
+    private bool _held;
+
+    public async Task TakeAsync(CancellationToken ct)
+    {
+        if (_held)
+            return;
+        await gate.WaitAsync(ct);
+        _held = true;
+    }
+
+    public void Release()
+    {
+        if (!_held)
+            return;
+        _held = false;
+        gate.Release();
+    }
 }

@@ -28,6 +28,13 @@ public sealed class OwnExchangeWrites
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _sequences = new();
 
+    /// <summary>
+    /// Held by the fetcher from its commit until its catalog update is done, and by the follower from its read of the
+    /// database until its own update (or rebuild) is done. Without it the follower could put an older read of an item
+    /// over the fetcher's newer one, or rebuild over it, and then skip the fetcher's entry as already applied.
+    /// </summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
     /// <summary>Called right after the commit, before the writer updates the catalog.</summary>
     public void Claim(long sequence)
     {

@@ -89,6 +89,19 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
     /// <summary>Applies one page of entries; true when a full page came back (so more may be waiting).</summary>
     internal async Task<bool> FollowOnceAsync(CancellationToken ct)
     {
+        await ownWrites.Gate.WaitAsync(ct);
+        try
+        {
+            return await FollowOnceGatedAsync(ct);
+        }
+        finally
+        {
+            ownWrites.Gate.Release();
+        }
+    }
+
+    private async Task<bool> FollowOnceGatedAsync(CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
         long applied = cursor.Applied;
@@ -96,7 +109,8 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(a => a.Sequence > applied && Followed.Contains(a.EntityType))
             .OrderBy(a => a.Sequence).Take(page)
-            .Select(a => new { a.Sequence, a.EntityType, a.EntityId, a.After })
+            // Only a batch's snapshot is needed: an import of a million items leaves a million large snapshots behind.
+            .Select(a => new { a.Sequence, a.EntityType, a.EntityId, After = a.EntityType == CatalogChanges.ExchangeBatch ? a.After : null })
             .ToListAsync(ct);
         if (entries.Count == 0)
             return false;
@@ -111,7 +125,23 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
             cursor.Advance(last);
             return full;
         }
-        if (entries.Any(e => e.EntityType == CatalogChanges.ExchangeResync))
+        // A batch record that cannot be read (written by another version) must not stall every replica: rebuild instead.
+        var batches = new List<ExchangeBatchRecord>();
+        bool unreadable = false;
+        foreach (var e in entries.Where(e => e.EntityType == CatalogChanges.ExchangeBatch && e.After is not null))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<ExchangeBatchRecord>(e.After!, AuditLog.SnapshotJson) is { } record)
+                    batches.Add(record);
+            }
+            catch (JsonException ex)
+            {
+                logger.LogError("Audit entry {Sequence} ({Type}) cannot be read ({Error}); rebuilding the catalog instead", e.Sequence, e.EntityType, ex.Message);
+                unreadable = true;
+            }
+        }
+        if (unreadable || entries.Any(e => e.EntityType == CatalogChanges.ExchangeResync))
         {
             // The head before the read, as at start-up: later entries are followed after the swap.
             long head = await CatalogReader.AuditHeadAsync(db, ct);
@@ -133,15 +163,12 @@ internal sealed class CatalogFollower(IServiceScopeFactory scopes, SignalCatalog
                 case CatalogChanges.Bank or CatalogChanges.BankSharing when Guid.TryParse(e.EntityId, out var id):
                     banks.Add(id);
                     break;
-                case CatalogChanges.ExchangeBatch when e.After is not null:
-                    var batch = JsonSerializer.Deserialize<ExchangeBatchRecord>(e.After, AuditLog.SnapshotJson);
-                    if (batch is not null)
-                    {
-                        banks.UnionWith(batch.Banks ?? []);
-                        contents.UnionWith(batch.Contents ?? []);
-                    }
-                    break;
             }
+        }
+        foreach (var batch in batches)
+        {
+            banks.UnionWith(batch.Banks ?? []);
+            contents.UnionWith(batch.Contents ?? []);
         }
         await ApplyAsync(db, catalog, banks, contents, ct);
         cursor.Advance(last);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -119,7 +120,8 @@ public static partial class TransferApi
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/banks")
-                && string.Equals(context.Request.Query["handler"], "Import", StringComparison.OrdinalIgnoreCase))
+                && string.Equals(context.Request.Query["handler"], "Import", StringComparison.OrdinalIgnoreCase)
+                && await MayImportAsync(context))
             {
                 long max = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.MaxImportBytes;
                 if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -132,5 +134,20 @@ public static partial class TransferApi
             await next();
         });
         return app;
+    }
+
+    /// <summary>
+    /// Only a signed-in curator on a hub gets the import's large body limit: this runs before the pipeline's own
+    /// authentication, so it signs the caller in itself, and anyone else keeps the ordinary limit.
+    /// </summary>
+    private static async Task<bool> MayImportAsync(HttpContext context)
+    {
+        if (!context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.ParsedRoles.HasFlag(ServerRoles.Hub))
+            return false;
+        var signedIn = await context.AuthenticateAsync();
+        if (!signedIn.Succeeded || signedIn.Principal is null)
+            return false;
+        var authorization = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
+        return (await authorization.AuthorizeAsync(signedIn.Principal, null, Policies.PageCurateBanks)).Succeeded;
     }
 }
