@@ -99,6 +99,30 @@ public sealed class CatalogFollowerTests
         Assert.Single(changed);
     }
 
+    [Fact]
+    public void ABankChangeReportsItsItemsOnlyWhenTheyMatchForSomeoneNew()
+    {
+        var catalog = new SignalCatalog();
+        var owner = Guid.NewGuid();
+        var member = Guid.NewGuid();
+        var bank = new CatalogBank(Guid.NewGuid(), "B", true, Private: true, Owner: owner);
+        var item = new CatalogContent(Guid.NewGuid(), bank.Id, ContentStatus.Enabled, [], [(1, SignalTypes.Md5Name, new string('1', 32))]);
+        catalog.Load([bank], [item]);
+        var reported = 0;
+        catalog.ItemsChanged += items => reported += items.Count;
+
+        catalog.SetBank(bank with { Name = "renamed" });
+        Assert.Equal(0, reported);
+        catalog.SetBank(bank with { Name = "renamed", Members = [member] });
+        Assert.Equal(1, reported);
+        catalog.SetBank(bank with { Name = "renamed", Members = [member], Enabled = false });
+        Assert.Equal(1, reported);
+        catalog.SetBank(bank with { Name = "renamed", Members = [member] });
+        Assert.Equal(2, reported);
+        catalog.SetBank(bank with { Name = "renamed", Members = [member], Private = false });
+        Assert.Equal(3, reported);
+    }
+
     private static BankContent NewContent(Guid bankId, Guid organisationId, string pdq) => new()
     {
         BankId = bankId, AddedByOrganisationId = organisationId, AddedBy = "exchange sync", AddedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,

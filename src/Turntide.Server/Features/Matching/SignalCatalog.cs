@@ -121,12 +121,21 @@ public sealed class SignalCatalog
             state.Banks[bank.Id] = bank;
             // A bank that starts matching (enabled again, or visible to more members) brings its items to those who
             // now see them; the scan over every item is rare enough (a bank's switch) to stay simple.
-            if (bank.Enabled && !bank.Benign && old is not null && !old.Equals(bank) && ItemsChanged is not null)
+            if (old is not null && OpensUp(old, bank) && ItemsChanged is not null)
                 opened = [.. state.Contents.Values.Where(c => c.BankId == bank.Id)];
         }
         if (opened is { Count: > 0 })
             ItemsChanged?.Invoke(opened);
     }
+
+    /// <summary>
+    /// Whether a bank's items now match for someone they did not match for before: it was enabled, stopped being
+    /// negative, stopped being private, or named more members. A rename or a narrower audience changes no answer.
+    /// </summary>
+    private static bool OpensUp(CatalogBank old, CatalogBank now) =>
+        now.Enabled && !now.Benign
+        && (!old.Enabled || old.Benign || (old.Private && !now.Private)
+            || (now.Private && (now.Members ?? []).Except(old.Members ?? []).Any()));
 
     /// <summary>Drops a bank that is gone from the database, with its items.</summary>
     public void RemoveBank(Guid bankId)
