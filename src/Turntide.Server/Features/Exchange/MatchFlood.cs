@@ -45,30 +45,8 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
 
         var now = Timestamps.Now();
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var rows = await db.MatchFloodCounts.Where(c => known.Contains(c.ContentId) && c.OrganisationId == organisationId && c.Minute == minute).ToListAsync(ct);
-                foreach (var id in known)
-                {
-                    var row = rows.FirstOrDefault(r => r.ContentId == id);
-                    if (row is null)
-                        db.MatchFloodCounts.Add(new MatchFloodCount { ContentId = id, OrganisationId = organisationId, Minute = minute, Matches = totals[id] });
-                    else
-                        row.Matches += totals[id];
-                }
-                await db.SaveChangesAsync(ct);
-                break;
-            }
-            catch (DbUpdateException) when (attempt < 2)
-            {
-                // Another report for the same minute came first: count again on top of it.
-                db.ChangeTracker.Clear();
-            }
-        }
-        db.ChangeTracker.Clear();
-
+        foreach (var id in known)
+            await AddCountAsync(id, organisationId, minute, totals[id], ct);
         var o = options.Value;
         var since = minute.AddMinutes(-o.QuarantineFloodWindowMinutes + 1);
         var sums = await db.MatchFloodCounts.Where(c => known.Contains(c.ContentId) && c.Minute >= since)
@@ -87,5 +65,35 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
         // Old minutes are of no further use; dropping them here keeps the table to one window.
         await db.MatchFloodCounts.Where(c => c.Minute < since).ExecuteDeleteAsync(ct);
         return new MatchReportResult(known.Count, quarantined);
+    }
+
+    /// <summary>
+    /// Adds to the minute's count in the database itself (<c>Matches = Matches + n</c>), so replicas of one member
+    /// reporting in the same minute never overwrite each other's counts; the first report of a minute inserts the row.
+    /// </summary>
+    private async Task AddCountAsync(Guid contentId, Guid organisationId, DateTime minute, long matches, CancellationToken ct)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            int updated = await db.MatchFloodCounts
+                .Where(c => c.ContentId == contentId && c.OrganisationId == organisationId && c.Minute == minute)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Matches, c => c.Matches + matches), ct);
+            if (updated > 0)
+                return;
+            try
+            {
+                db.MatchFloodCounts.Add(new MatchFloodCount { ContentId = contentId, OrganisationId = organisationId, Minute = minute, Matches = matches });
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 2)
+            {
+                // Another report inserted the minute's row first: add on top of it.
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 }
