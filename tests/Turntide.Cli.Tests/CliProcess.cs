@@ -11,9 +11,13 @@ internal static class CliProcess
         public string[] ErrLines => StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static Result Run(string workingDirectory, params string[] args)
+    public static Result Run(string workingDirectory, params string[] args) =>
+        Run(Path.Combine(AppContext.BaseDirectory, "turntide.dll"), workingDirectory, null, args);
+
+    /// <param name="dll">The CLI to run: the copy beside the tests, or the CLI project's own build (<c>BuiltCli</c>).</param>
+    /// <param name="environment">Variables to set; the caller's TURNTIDE_API_KEY is never passed on unless given here.</param>
+    public static Result Run(string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "turntide.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -24,6 +28,9 @@ internal static class CliProcess
         start.ArgumentList.Add(dll);
         foreach (var a in args)
             start.ArgumentList.Add(a);
+        start.Environment.Remove("TURNTIDE_API_KEY");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

@@ -170,36 +170,9 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
         Assert.Contains("404", noBank.StdErr);
     }
 
-    public sealed record Result(int ExitCode, string StdOut, string StdErr)
-    {
-        public string[] OutLines => StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private CliProcess.Result Run(Dictionary<string, string>? environment, params string[] args) => Run(_folder, environment, args);
 
-    private Result Run(Dictionary<string, string>? environment, params string[] args) => Run(_folder, environment, args);
-
-    private static Result Run(string folder, Dictionary<string, string>? environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(BuiltCli.Assembly());
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        start.Environment.Remove("TURNTIDE_API_KEY");
-        foreach (var (name, value) in environment ?? [])
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"turntide {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-        return new Result(process.ExitCode, stdout.Replace("\r", ""), stderr.Result.Replace("\r", ""));
-    }
+    /// <summary>The CLI project's own build, as a user would run it against a server.</summary>
+    private static CliProcess.Result Run(string folder, Dictionary<string, string>? environment, params string[] args) =>
+        CliProcess.Run(BuiltCli.Assembly(), folder, environment, args);
 }
