@@ -8,7 +8,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>
-/// The head of the exchange feed (the sequence of the newest <c>content</c> or <c>bank</c> audit entry) and a signal
+/// The head of the exchange feed (the sequence of the newest <c>content</c>, <c>bank</c> or <c>bank_sharing</c> audit entry) and a signal
 /// for everyone waiting on it. It moves when this process commits such an entry (through <see cref="AuditCommits"/>)
 /// and when <see cref="ExchangeHeadWatcher"/> sees one that another hub process on the same database committed.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class ExchangeHead
     {
         commits.OnCommitted += (sequence, types) =>
         {
-            if (types.Any(t => t is "content" or "bank"))
+            if (types.Any(t => ExchangeService.FeedEntities.Contains(t)))
                 Advance(sequence);
         };
     }
@@ -94,8 +94,8 @@ internal sealed class ExchangeHeadWatcher(IServiceScopeFactory scopes, ExchangeH
                     {
                         long from = Math.Max(lastSeen, 0);
                         long? feedHead = lastSeen < 0
-                            ? await db.AuditEntries.Where(a => a.EntityType == "content" || a.EntityType == "bank").MaxAsync(a => (long?)a.Sequence, stoppingToken)
-                            : await db.AuditEntries.Where(a => a.Sequence > from && (a.EntityType == "content" || a.EntityType == "bank")).MaxAsync(a => (long?)a.Sequence, stoppingToken);
+                            ? await db.AuditEntries.Where(a => ExchangeService.FeedEntities.Contains(a.EntityType)).MaxAsync(a => (long?)a.Sequence, stoppingToken)
+                            : await db.AuditEntries.Where(a => a.Sequence > from && ExchangeService.FeedEntities.Contains(a.EntityType)).MaxAsync(a => (long?)a.Sequence, stoppingToken);
                         head.Advance(feedHead ?? 0);
                         lastSeen = last;
                     }

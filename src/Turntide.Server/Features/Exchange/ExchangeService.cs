@@ -22,7 +22,13 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
     // Enough rows read per page that a feed mostly of other members' private banks still moves on quickly.
     private const int ScanBatch = 2000;
 
-    private static readonly string[] FeedEntities = ["content", "bank"];
+    /// <summary>The audit entries the feed is made of: items, banks, and who may see a bank.</summary>
+    internal static readonly string[] FeedEntities = ["content", "bank", Matching.CatalogChanges.BankSharing];
+
+    /// <summary>The update that tells a node to drop a bank and its items: its organisation may no longer see it.</summary>
+    public const string WithdrawKind = "withdraw";
+    public const string WithdrawAction = "bank.withdrawn";
+    public const string SharingAction = "bank.sharing";
 
     public async Task<ExchangePage> UpdatesAsync(Actor actor, string? checkpoint, int limit, CancellationToken ct = default)
     {
@@ -34,7 +40,8 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         if (after > head)
             throw StaleCheckpoint.Error();
 
-        var visible = await VisibleBanksAsync(organisationId, ct);
+        var (visible, hiddenOwners) = await VisibleBanksAsync(organisationId, ct);
+        var current = new Dictionary<Guid, BankDto?>();
         var updates = new List<ExchangeUpdate>();
         long reached = after;
         bool more = true;
@@ -46,8 +53,10 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
             more = batch.Count == ScanBatch;
             foreach (var entry in batch)
             {
-                var update = ToUpdate(entry);
-                if (update is not null && visible(update.BankId))
+                var update = entry.EntityType == Matching.CatalogChanges.BankSharing
+                    ? await SharingUpdateAsync(entry, organisationId, visible, hiddenOwners, current, ct)
+                    : ToUpdate(entry);
+                if (update is not null && (visible(update.BankId) || update.Kind == WithdrawKind))
                 {
                     updates.Add(update);
                     if (updates.Count == limit)
@@ -96,12 +105,45 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         return after;
     }
 
-    /// <summary>Shared banks for everyone; a private bank for its owner and its named members only.</summary>
-    private async Task<Func<Guid, bool>> VisibleBanksAsync(Guid organisationId, CancellationToken ct)
+    /// <summary>
+    /// Shared banks for everyone; a private bank for its owner and its named members only. Decided now, when the feed is
+    /// read, for the whole history; the banks hidden from the caller come with their owners, for <see cref="SharingUpdateAsync"/>.
+    /// </summary>
+    private async Task<(Func<Guid, bool> Visible, Dictionary<Guid, Guid> HiddenOwners)> VisibleBanksAsync(Guid organisationId, CancellationToken ct)
     {
         var visible = db.Banks.VisibleTo(db, organisationId).Select(b => b.Id);
-        var hidden = (await db.Banks.AsNoTracking().Where(b => !visible.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
-        return bankId => !hidden.Contains(bankId);
+        var hidden = await db.Banks.AsNoTracking().Where(b => !visible.Contains(b.Id))
+            .Select(b => new { b.Id, b.OwnerOrganisationId }).ToDictionaryAsync(b => b.Id, b => b.OwnerOrganisationId, ct);
+        return (bankId => !hidden.ContainsKey(bankId), hidden);
+    }
+
+    /// <summary>
+    /// A change of who may see a bank, as the caller's feed carries it. To an organisation that sees the bank now: a
+    /// <c>bank</c> update with the bank as it is (a node without a copy of it learns that it must fetch the bank's items).
+    /// To one that saw it before this change and does not now: a <see cref="WithdrawKind"/> update, so its node drops
+    /// the bank and its items. To anyone else nothing, so a private bank's existence does not leak.
+    /// </summary>
+    private async Task<ExchangeUpdate?> SharingUpdateAsync(AuditEntry entry, Guid organisationId, Func<Guid, bool> visible,
+        Dictionary<Guid, Guid> hiddenOwners, Dictionary<Guid, BankDto?> current, CancellationToken ct)
+    {
+        if (!Guid.TryParse(entry.EntityId, out var bankId))
+            return null;
+        if (visible(bankId))
+        {
+            if (!current.TryGetValue(bankId, out var dto))
+            {
+                var bank = await db.Banks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bankId, ct);
+                dto = bank?.ToDto(0);
+                current[bankId] = dto;
+            }
+            return dto is null ? null : new ExchangeUpdate(entry.Sequence, "bank", SharingAction, bankId, null, entry.At, null, dto);
+        }
+        if (!hiddenOwners.TryGetValue(bankId, out var owner) || entry.Before is null)
+            return null;
+        var before = JsonSerializer.Deserialize<BankSharing>(entry.Before, AuditLog.SnapshotJson);
+        return before is not null && BankVisibility.Sees(owner, before.Private, before.Members, organisationId)
+            ? new ExchangeUpdate(entry.Sequence, WithdrawKind, WithdrawAction, bankId, null, entry.At, null, null)
+            : null;
     }
 
     internal async Task<string> EpochAsync(CancellationToken ct)

@@ -24,6 +24,8 @@ public sealed class MirrorNeedsResyncException(string message) : Exception(messa
 public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catalog, OwnExchangeWrites ownWrites, ILogger<HubMirror> logger)
 {
     public const string Origin = "hub";
+    /// <summary>The audit action of a copied bank dropped because the hub no longer shares it with this node.</summary>
+    public const string WithdrawnAction = "bank.withdrawn";
     /// <summary>The owner of every copied bank and item: the node does not know the hub's organisations.</summary>
     /// <summary>Longest wait for the next line of a snapshot before the resync gives up and rolls back.</summary>
     public static readonly TimeSpan SnapshotIdleLimit = TimeSpan.FromSeconds(60);
@@ -75,16 +77,41 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
         // The state after the page of every bank and item it touched: later entries carry the newer state.
         var banks = new Dictionary<Guid, BankDto>();
         var items = new Dictionary<Guid, BankContentDto?>();
+        var withdrawn = new HashSet<Guid>();
+        var sharedWithUs = new HashSet<Guid>();
+        var created = new HashSet<Guid>();
         foreach (var update in page.Updates)
         {
-            if (update.Kind == "bank" && update.Bank is { } bank)
+            if (update.Kind == ExchangeService.WithdrawKind)
+            {
+                // Every later word about the bank is moot: this node may no longer see it.
+                withdrawn.Add(update.BankId);
+                banks.Remove(update.BankId);
+                sharedWithUs.Remove(update.BankId);
+                foreach (var id in items.Where(i => i.Value?.BankId == update.BankId).Select(i => i.Key).ToList())
+                    items[id] = null;
+            }
+            else if (update.Kind == "bank" && update.Bank is { } bank)
+            {
                 banks[bank.Id] = bank;
+                withdrawn.Remove(bank.Id);
+                if (update.Action == "bank.create")
+                    created.Add(bank.Id);
+                else if (update.Action == ExchangeService.SharingAction && !created.Contains(bank.Id))
+                    sharedWithUs.Add(bank.Id);
+            }
             else if (update.ContentId is { } id)
                 items[id] = update.Kind == "delete" ? null : update.Item;
         }
         List<Guid> removed;
+        List<Guid> dropped;
         await using (var scope = await audit.BeginAsync(ct))
         {
+            var copied = (await db.Banks.AsNoTracking().Where(b => b.Origin == Origin).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
+            // A bank the hub now shares with this node, of which it has no copy: its earlier items never came through the
+            // feed (they were hidden when they were added), so only the snapshot brings them.
+            if (sharedWithUs.FirstOrDefault(b => !copied.Contains(b)) is var opened && opened != Guid.Empty)
+                throw new MirrorNeedsResyncException($"The hub now shares bank {opened} with this node, which has no copy of its items.");
             await EnsureHubOrganisationAsync(ct);
             foreach (var bank in banks.Values)
                 await UpsertBankAsync(bank, ct);
@@ -94,23 +121,52 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 throw new MirrorNeedsResyncException($"The feed names an item of bank {orphan.BankId}, which this node has no copy of.");
             await DeleteItemsAsync([.. items.Keys], ct);
             await InsertItemsAsync([.. items.Values.OfType<BankContentDto>()], ct);
+            dropped = await DropWithdrawnAsync(scope, withdrawn, ct);
             if (!await AdvanceAsync(expectedVersion, page.Checkpoint, items.Count, resync: false, ct))
                 return false;
             if (page.Updates.Count > 0)
                 scope.Record(SyncActor, "exchange.batch", CatalogChanges.ExchangeBatch, page.Checkpoint, null,
-                    new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys], [.. items.Keys]));
+                    new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys, .. dropped], [.. items.Keys]));
             // From the commit until the catalog has the page, the follower waits (see OwnExchangeWrites.Gate).
             await gate.TakeAsync(ct);
             await scope.CommitAsync(ct);
             ownWrites.Claim(scope.LastSequence);
             removed = [.. items.Where(i => i.Value is null).Select(i => i.Key)];
         }
+        foreach (var bankId in dropped)
+            catalog.RemoveBank(bankId);
         foreach (var bank in banks.Values)
             catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign, Owner: HubOrganisationId));
         foreach (var id in removed)
             catalog.Remove(id);
         await ReloadIntoCatalogAsync([.. items.Where(i => i.Value is not null).Select(i => i.Key)], ct);
         return true;
+    }
+
+    /// <summary>
+    /// Deletes the copy of each withdrawn bank (its items, their signals and labels, the retroactive matches raised on
+    /// them, the bank row) in the page's transaction, with one <c>bank.withdrawn</c> audit entry each, which also tells
+    /// every other replica on this database to drop the bank from its catalog. Returns the banks dropped.
+    /// </summary>
+    private async Task<List<Guid>> DropWithdrawnAsync(AuditScope scope, IReadOnlyCollection<Guid> withdrawn, CancellationToken ct)
+    {
+        var dropped = new List<Guid>();
+        foreach (var bankId in withdrawn)
+        {
+            var bank = await db.Banks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bankId && b.Origin == Origin, ct);
+            if (bank is null)
+                continue;
+            const string items = "SELECT \"Id\" FROM bank_contents WHERE \"BankId\" = @p0";
+            await ExecuteAsync($"DELETE FROM content_labels WHERE \"ContentId\" IN ({items})", ct, bankId);
+            await ExecuteAsync($"DELETE FROM content_signals WHERE \"ContentId\" IN ({items})", ct, bankId);
+            int count = await ExecuteAsync("DELETE FROM bank_contents WHERE \"BankId\" = @p0", ct, bankId);
+            await ExecuteAsync("DELETE FROM retro_matches WHERE \"BankId\" = @p0", ct, bankId);
+            await ExecuteAsync("DELETE FROM banks WHERE \"Id\" = @p0", ct, bankId);
+            scope.Record(SyncActor, WithdrawnAction, CatalogChanges.Bank, bankId.ToString(), new WithdrawnBank(bank.Id, bank.Name, count), null);
+            logger.LogInformation("The hub no longer shares bank {Bank} with this node: dropped it and its {Items} items", bankId, count);
+            dropped.Add(bankId);
+        }
+        return dropped;
     }
 
     /// <summary>
@@ -194,6 +250,8 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 throw new InvalidDataException($"The snapshot was cut short or is inconsistent ({items} items read); the copy is left as it was.");
             // Banks the hub no longer shows this node go, with their items (already deleted above).
             var gone = await db.Banks.Where(b => b.Origin == Origin && !bankIds.Contains(b.Id)).ToListAsync(ct);
+            foreach (var bank in gone)
+                await ExecuteAsync("DELETE FROM retro_matches WHERE \"BankId\" = @p0", ct, bank.Id);
             db.Banks.RemoveRange(gone);
             await db.SaveChangesAsync(ct);
             if (!await AdvanceAsync(expectedVersion, checkpoint, items, resync: true, ct))
@@ -349,6 +407,9 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
 
     private static string Cut(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..max];
 }
+
+/// <summary>The <c>Before</c> of a <c>bank.withdrawn</c> audit entry: the copied bank that was dropped, and how many items went with it.</summary>
+public sealed record WithdrawnBank(Guid Id, string Name, int Items);
 
 /// <summary>The follower's gate, taken at most once and released only if taken.</summary>
 internal sealed class GateHold(SemaphoreSlim gate)

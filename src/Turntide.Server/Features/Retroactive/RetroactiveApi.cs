@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Web;
@@ -59,7 +60,9 @@ public static class RetroactiveApi
     /// </summary>
     public static async Task<RetroactiveMatchPage> ListAsync(TurntideDb db, Guid? organisationId, DateTime? since, long after, int take, CancellationToken ct)
     {
-        var query = db.Set<RetroactiveMatch>().AsNoTracking().Where(m => m.OrganisationId == organisationId && !m.AtUpload);
+        // A match raised while the organisation could see the item's bank is listed only while it still may.
+        var visible = db.Banks.VisibleTo(db, organisationId).Select(b => b.Id);
+        var query = db.Set<RetroactiveMatch>().AsNoTracking().Where(m => m.OrganisationId == organisationId && !m.AtUpload && visible.Contains(m.BankId));
         if (since is { } s)
             query = query.Where(m => m.FoundAt > s);
         if (after > 0)
