@@ -102,7 +102,8 @@ public sealed class ExchangeFeedTests
         Assert.DoesNotContain(outsiderSees, u => u.BankId == bank.Id);
         Assert.DoesNotContain(forumSees, u => u.BankId == bank.Id);
         Assert.Equal(["bank", "add"], outsiderSees.Select(u => u.Kind));
-        Assert.Equal(["bank", "bank", "add", "add"], namedSees.Select(u => u.Kind));
+        Assert.Equal(["bank", "bank", "bank", "add", "add"], namedSees.Select(u => u.Kind));
+        Assert.Equal(ExchangeService.SharingAction, namedSees[2].Action);
         Assert.Equal(namedSees.Select(u => u.Sequence), ownerSees.Select(u => u.Sequence));
         Assert.Contains(namedSees, u => u.Item?.Bank == "PRIVATE");
 

@@ -54,7 +54,7 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
             foreach (var entry in batch)
             {
                 var update = entry.EntityType == Matching.CatalogChanges.BankSharing
-                    ? await SharingUpdateAsync(entry, organisationId, visible, hiddenOwners, current, ct)
+                    ? await SharingUpdateAsync(entry, organisationId, after, visible, hiddenOwners, current, ct)
                     : ToUpdate(entry);
                 if (update is not null && (visible(update.BankId) || update.Kind == WithdrawKind))
                 {
@@ -121,9 +121,11 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
     /// A change of who may see a bank, as the caller's feed carries it. To an organisation that sees the bank now: a
     /// <c>bank</c> update with the bank as it is (a node without a copy of it learns that it must fetch the bank's items).
     /// To one that saw it before this change and does not now: a <see cref="WithdrawKind"/> update, so its node drops
-    /// the bank and its items. To anyone else nothing, so a private bank's existence does not leak.
+    /// the bank and its items, unless the bank was created after the reader's checkpoint <paramref name="from"/> (the
+    /// reader cannot hold what it was never sent; a feed read from the start withdraws nothing). To anyone else nothing,
+    /// so a private bank's existence does not leak.
     /// </summary>
-    private async Task<ExchangeUpdate?> SharingUpdateAsync(AuditEntry entry, Guid organisationId, Func<Guid, bool> visible,
+    private async Task<ExchangeUpdate?> SharingUpdateAsync(AuditEntry entry, Guid organisationId, long from, Func<Guid, bool> visible,
         Dictionary<Guid, Guid> hiddenOwners, Dictionary<Guid, BankDto?> current, CancellationToken ct)
     {
         if (!Guid.TryParse(entry.EntityId, out var bankId))
@@ -141,7 +143,12 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         if (!hiddenOwners.TryGetValue(bankId, out var owner) || entry.Before is null)
             return null;
         var before = JsonSerializer.Deserialize<BankSharing>(entry.Before, AuditLog.SnapshotJson);
-        return before is not null && BankVisibility.Sees(owner, before.Private, before.Members, organisationId)
+        if (before is null || !BankVisibility.Sees(owner, before.Private, before.Members, organisationId))
+            return null;
+        string id = entry.EntityId;
+        long? createdAt = await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == "bank" && a.EntityId == id)
+            .MinAsync(a => (long?)a.Sequence, ct);
+        return createdAt is { } c && c <= from
             ? new ExchangeUpdate(entry.Sequence, WithdrawKind, WithdrawAction, bankId, null, entry.At, null, null)
             : null;
     }

@@ -119,9 +119,9 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             var known = (await db.Banks.AsNoTracking().Where(b => b.Origin == Origin).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
             if (items.Values.FirstOrDefault(i => i is not null && !known.Contains(i.BankId)) is { } orphan)
                 throw new MirrorNeedsResyncException($"The feed names an item of bank {orphan.BankId}, which this node has no copy of.");
+            dropped = await DropWithdrawnAsync(scope, withdrawn, ct);
             await DeleteItemsAsync([.. items.Keys], ct);
             await InsertItemsAsync([.. items.Values.OfType<BankContentDto>()], ct);
-            dropped = await DropWithdrawnAsync(scope, withdrawn, ct);
             if (!await AdvanceAsync(expectedVersion, page.Checkpoint, items.Count, resync: false, ct))
                 return false;
             if (page.Updates.Count > 0)
