@@ -30,6 +30,10 @@ public sealed class HubAndNodes : IAsyncLifetime
     public string NodeKeyA { get; private set; } = "";
     public string NodeKeyC { get; private set; } = "";
     public Guid OrganisationA { get; private set; }
+    public Guid OrganisationC { get; private set; }
+    /// <summary>A moderator of Platform C who signs in to node C's pages.</summary>
+    public string PersonEmailC { get; } = "moderator@platform-c.test";
+    public string PersonPasswordC { get; private set; } = "";
     public Guid PrivateBankId { get; private set; }
 
     public async Task InitializeAsync()
@@ -46,6 +50,8 @@ public sealed class HubAndNodes : IAsyncLifetime
         NodeKeyA = await Key(dataA, "Platform A", "analyst");
         await Admin("create-org", "--data", dataC, "--name", "Platform C", "--kind", "platform");
         NodeKeyC = await Key(dataC, "Platform C", "analyst");
+        await Admin("create-person", "--data", dataC, "--org", "Platform C", "--email", PersonEmailC, "--name", "C moderator", "--role", "moderator");
+        PersonPasswordC = s_lastOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(": ", 2)[1].Trim();
         SqliteConnection.ClearAllPools();
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(hubData, "turntide.db")};Pooling=False"))
         {
@@ -53,6 +59,8 @@ public sealed class HubAndNodes : IAsyncLifetime
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT \"Id\" FROM organisations WHERE \"Name\" = 'Platform A'";
             OrganisationA = Guid.Parse((string)(await command.ExecuteScalarAsync())!);
+            command.CommandText = "SELECT \"Id\" FROM organisations WHERE \"Name\" = 'Platform C'";
+            OrganisationC = Guid.Parse((string)(await command.ExecuteScalarAsync())!);
         }
 
         Hub = new ServerProcess("hub", "hub", hubData, new Dictionary<string, string>
@@ -105,6 +113,24 @@ public sealed class HubAndNodes : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A browser-like client signed in to a server's pages (cookie and antiforgery token, no redirects followed).</summary>
+    internal static async Task<HttpClient> SignInAsync(ServerProcess server, string email, string password)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(30),
+        };
+        var form = await client.GetStringAsync("/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in to {server.Name} as {email} failed: {(int)response.StatusCode}");
+        return client;
     }
 
     internal static async Task<JsonElement> Ok(HttpResponseMessage response)

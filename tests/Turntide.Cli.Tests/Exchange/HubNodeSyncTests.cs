@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Turntide.Cli.Tests.Exchange;
 
@@ -9,8 +11,11 @@ namespace Turntide.Cli.Tests.Exchange;
 /// a generous deadline, never a timing claim; the nodes poll only every 300 s, so whatever arrives within the deadline
 /// came by push.
 /// </summary>
-public sealed class HubNodeSyncTests(HubAndNodes servers) : IClassFixture<HubAndNodes>
+public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper output) : IClassFixture<HubAndNodes>
 {
+    /// <summary>How soon a node must stop holding and matching a bank its organisation may no longer see (issue 10, item 3).</summary>
+    private static readonly TimeSpan WithdrawalBound = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private static string NewMd5() => Guid.NewGuid().ToString("n");
@@ -249,4 +254,104 @@ public sealed class HubNodeSyncTests(HubAndNodes servers) : IClassFixture<HubAnd
         }
         Assert.NotEqual("ffffffffffffffff.1", (await StatusAsync(a)).GetProperty("checkpoint").GetString());
     }
+
+    [Fact]
+    public async Task ABankMadePrivateOrNarrowedLeavesTheNodeOfAMemberNoLongerNamedWithinTwoSeconds()
+    {
+        using var forum = servers.Hub.Client(servers.ForumKey);
+        using var hubC = servers.Hub.Client(servers.HubKeyC);
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        using var c = servers.NodeC.Client(servers.NodeKeyC);
+        using var pagesC = await HubAndNodes.SignInAsync(servers.NodeC, servers.PersonEmailC, servers.PersonPasswordC);
+
+        // Two banks shared with every member (set explicitly), each with items both nodes match.
+        var banks = new Dictionary<string, (Guid Id, Dictionary<Guid, string> Items)>();
+        foreach (var name in new[] { "NARROWED", "CLOSED" })
+        {
+            var bank = await HubAndNodes.Ok(await forum.PostAsJsonAsync("/api/v1/banks", new { name }));
+            await HubAndNodes.Ok(await forum.PutAsJsonAsync($"/api/v1/banks/{name}/sharing", new { @private = false, members = Array.Empty<Guid>() }));
+            var items = new Dictionary<Guid, string>();
+            for (int i = 0; i < 3; i++)
+            {
+                string md5 = NewMd5();
+                items[await ContributeAsync(forum, name, md5)] = md5;
+            }
+            banks[name] = (bank.GetProperty("id").GetGuid(), items);
+        }
+        foreach (var (_, (_, items)) in banks)
+        {
+            foreach (var (id, md5) in items)
+            {
+                await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the shared item");
+                await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the shared item");
+            }
+        }
+        var (narrowedId, narrowedItems) = banks["NARROWED"];
+        // Pages of node C show the bank before: the 404s below are the withdrawal's doing.
+        Assert.Equal(HttpStatusCode.OK, (await pagesC.GetAsync($"/banks/{narrowedId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pagesC.GetAsync($"/content/{narrowedItems.Keys.First()}")).StatusCode);
+
+        // Private, naming both members: node C keeps it.
+        await HubAndNodes.Ok(await forum.PutAsJsonAsync("/api/v1/banks/NARROWED/sharing", new { @private = true, members = new[] { servers.OrganisationA, servers.OrganisationC } }));
+        // CLOSED made private naming node A's organisation only, and NARROWED then narrowed to it: both leave node C.
+        var took = new List<(string, TimeSpan)>();
+        foreach (var (name, members) in new[] { ("CLOSED", new[] { servers.OrganisationA }), ("NARROWED", new[] { servers.OrganisationA }) })
+        {
+            var (bankId, items) = banks[name];
+            await HubAndNodes.Ok(await forum.PutAsJsonAsync($"/api/v1/banks/{name}/sharing", new { @private = true, members }));
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                bool held = await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM bank_contents WHERE \"BankId\" = '{Upper(bankId)}'") > 0;
+                bool matched = false;
+                foreach (var md5 in items.Values)
+                    matched |= (await MatchesAsync(c, md5)).Count > 0;
+                if (!held && !matched)
+                    break;
+                Assert.True(clock.Elapsed < WithdrawalBound,
+                    $"Node C still {(held ? "holds" : "matches")} bank {name}'s items {clock.Elapsed.TotalMilliseconds:F0} ms after the change was acknowledged");
+                await Task.Delay(20);
+            }
+            took.Add((name, clock.Elapsed));
+        }
+        foreach (var (name, elapsed) in took)
+            output.WriteLine($"{name}: gone from node C {elapsed.TotalMilliseconds:F0} ms after the hub acknowledged the change");
+
+        foreach (var (name, (bankId, items)) in banks)
+        {
+            // Node C's database, as an operator would read it, holds nothing of the bank, and recorded the withdrawal.
+            Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM banks WHERE \"Id\" = '{Upper(bankId)}'"));
+            foreach (var (id, md5) in items)
+            {
+                Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM content_signals WHERE \"Value\" = '{md5}'"));
+                Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, $"SELECT COUNT(*) FROM bank_contents WHERE \"Id\" = '{Upper(id)}'"));
+            }
+            Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeC,
+                $"SELECT COUNT(*) FROM audit_entries WHERE \"Action\" = 'bank.withdrawn' AND \"EntityId\" = '{bankId}'"));
+            // No endpoint of node C answers with it: single and batch matches, retroactive matches.
+            var batch = await HubAndNodes.Ok(await c.PostAsJsonAsync("/api/v1/match",
+                new { signals = items.Values.Select(md5 => new { signal_type = "md5", signal = md5 }) }));
+            Assert.DoesNotContain(bankId.ToString(), batch.GetRawText());
+            Assert.DoesNotContain(bankId.ToString(), await (await c.GetAsync("/api/v1/retroactive-matches")).Content.ReadAsStringAsync());
+            // Nor any page: the bank list, the bank's page, its items' pages, search by hash and by label.
+            Assert.DoesNotContain(name, await pagesC.GetStringAsync("/banks"));
+            Assert.Equal(HttpStatusCode.NotFound, (await pagesC.GetAsync($"/banks/{bankId}")).StatusCode);
+            foreach (var (id, md5) in items)
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await pagesC.GetAsync($"/content/{id}")).StatusCode);
+                Assert.DoesNotContain(id.ToString(), await pagesC.GetStringAsync($"/search?q={md5}"));
+            }
+            Assert.DoesNotContain(bankId.ToString(), await pagesC.GetStringAsync("/search?q=severity"));
+            // Nor the hub, to node C's key.
+            Assert.DoesNotContain(bankId.ToString(), await hubC.GetStringAsync("/api/v1/banks"));
+            Assert.Equal(HttpStatusCode.NotFound, (await hubC.GetAsync($"/api/v1/content/{items.Keys.First()}")).StatusCode);
+            var snapshot = await hubC.GetStringAsync("/api/v1/exchange/snapshot");
+            Assert.All(items.Values, md5 => Assert.DoesNotContain(md5, snapshot));
+            // Node A, still named, keeps matching every item.
+            foreach (var (id, md5) in items)
+                Assert.Contains(id, await MatchesAsync(a, md5));
+        }
+    }
+
+    private static string Upper(Guid id) => id.ToString().ToUpperInvariant();
 }
