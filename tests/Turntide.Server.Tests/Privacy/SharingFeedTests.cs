@@ -200,7 +200,7 @@ public sealed class SharingFeedTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task ARetroactiveMatchIsNoLongerListedOnceTheMemberIsRemovedFromThePrivateBank(string provider)
+    public async Task AMemberRemovedFromAPrivateBankLosesItsMatchesRetroactiveMatchesSearchAndExportAtOnce(string provider)
     {
         await using var server = await TestServer.StartAsync(provider);
         var ownerOrg = await server.CreateOrgAsync(OrganisationKinds.Forum);
@@ -218,10 +218,18 @@ public sealed class SharingFeedTests
             new { signals = new[] { new { signal_type = "md5", value = md5 } } })).StatusCode);
         await ReplicaProcessTests.UntilAsync(async () => (await RetroactiveAsync(member)).Count == 1, "the retroactive match");
         Assert.Single(await MatchesAsync(member, md5));
+        var (_, email) = await server.CreatePersonAsync(memberOrg.Id, Roles.Moderator);
+        var person = await server.SignInAsync(email, TestServer.Password);
+        Assert.Contains("NARROWING", await person.GetStringAsync($"/search?q={md5}"));
+        var export = await member.GetAsync("/api/v1/banks/NARROWING/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Contains(md5, await export.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await ShareAsync(owner, "NARROWING", true)).StatusCode);
         Assert.Empty(await RetroactiveAsync(member));
         Assert.Empty(await MatchesAsync(member, md5));
+        Assert.DoesNotContain("NARROWING", await person.GetStringAsync($"/search?q={md5}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/banks/NARROWING/export?format=csv")).StatusCode);
         // Kept, not deleted: named again, the member sees it again.
         Assert.Equal(HttpStatusCode.OK, (await ShareAsync(owner, "NARROWING", true, memberOrg.Id)).StatusCode);
         Assert.Single(await RetroactiveAsync(member));
