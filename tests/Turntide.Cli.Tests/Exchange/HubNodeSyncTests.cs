@@ -351,6 +351,12 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
             foreach (var (id, md5) in items)
                 Assert.Contains(id, await MatchesAsync(a, md5));
         }
+
+        // Shared with every member again: node C, which has no copy of the bank's earlier items, resyncs and matches them.
+        await HubAndNodes.Ok(await forum.PutAsJsonAsync("/api/v1/banks/CLOSED/sharing", new { @private = false, members = Array.Empty<Guid>() }));
+        foreach (var (id, md5) in banks["CLOSED"].Items)
+            await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the bank shared again");
+        Assert.Empty(await MatchesAsync(c, narrowedItems.Values.First()));
     }
 
     private static string Upper(Guid id) => id.ToString().ToUpperInvariant();
