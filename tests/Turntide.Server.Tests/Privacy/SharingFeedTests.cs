@@ -176,6 +176,26 @@ public sealed class SharingFeedTests
         Assert.Equal(1, await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.CountAsync(a => a.Action == HubMirror.WithdrawnAction)));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnotherReplicaOnTheNodesDatabaseDropsTheWithdrawnBankFromItsCatalogToo(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var first = await TestServer.StartAsync(provider, role: "node", database: database);
+        await using var second = await TestServer.StartAsync(provider, role: "node", database: database);
+        Guid item = Guid.NewGuid();
+        string md5 = new('a', 32);
+        Assert.True(await ApplyAsync(first, "e.2",
+            new ExchangeUpdate(1, "bank", "bank.create", CopiedBank, null, DateTime.UtcNow, null, Bank()),
+            new ExchangeUpdate(2, "add", "content.add", CopiedBank, item, DateTime.UtcNow, Item(item, md5), null)));
+        await ReplicaProcessTests.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 1),
+            "the other replica to follow the page");
+        Assert.True(await ApplyAsync(first, "e.3",
+            new ExchangeUpdate(3, ExchangeService.WithdrawKind, ExchangeService.WithdrawAction, CopiedBank, null, DateTime.UtcNow, null, null)));
+        await ReplicaProcessTests.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 0
+            && !second.Catalog.TryGetBank(CopiedBank, out _)), "the other replica to drop the withdrawn bank");
+    }
+
     [Fact]
     public async Task ABankNewlySharedWithANodeThatHasNoCopyOfItAsksForAResync()
     {
