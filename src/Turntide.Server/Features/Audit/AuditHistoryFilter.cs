@@ -28,7 +28,8 @@ internal sealed class AuditHistoryFilter
     {
         var privateBanks = await db.Banks.AsNoTracking().Where(b => b.Private)
             .Select(b => new { b.Id, b.OwnerOrganisationId, b.Private }).ToListAsync(ct);
-        return new AuditHistoryFilter(db, [.. privateBanks.Where(b => !BankVisibility.SeesHistory(b.OwnerOrganisationId, b.Private, viewer)).Select(b => b.Id)]);
+        var hidden = privateBanks.Where(b => !BankVisibility.SeesHistory(b.OwnerOrganisationId, b.Private, viewer)).Select(b => b.Id);
+        return new AuditHistoryFilter(db, [.. hidden]);
     }
 
     /// <summary>The entries of <paramref name="batch"/> the reader may see, in the same order.</summary>
