@@ -29,7 +29,7 @@ public sealed class ContributionTests
         // A small body limit, so an oversized body is small enough to be sent whole before the server answers 413.
         var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:MaxJsonBytes"] = "16384" });
         var forum = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Forum));
-        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED", @private = false })).StatusCode);
         var one = await server.CreateOrgAsync(OrganisationKinds.Platform, "Platform One");
         var two = await server.CreateOrgAsync(OrganisationKinds.Platform, "Platform Two");
         return new World(server, server.WithKey(await server.CreateKeyAsync(one.Id, Roles.Analyst)),

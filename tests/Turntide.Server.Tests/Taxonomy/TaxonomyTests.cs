@@ -23,7 +23,7 @@ public sealed class TaxonomyTests
         var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:MaxJsonBytes"] = "16384" });
         var op = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Forum));
         var platform = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Platform));
-        Assert.Equal(HttpStatusCode.Created, (await platform.PostAsJsonAsync("/api/v1/banks", new { name = "TAXONOMY" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await platform.PostAsJsonAsync("/api/v1/banks", new { name = "TAXONOMY", @private = false })).StatusCode);
         return (server, op, platform);
     }
 

@@ -66,7 +66,7 @@ public sealed class TransferTests
         var server = await TestServer.StartAsync(provider, settings: settings);
         var curator = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform));
         foreach (var bank in banks)
-            Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = bank })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = bank, @private = false })).StatusCode);
         return (server, curator);
     }
 

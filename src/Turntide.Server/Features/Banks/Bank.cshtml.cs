@@ -81,10 +81,8 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
             return refused;
         if (!Enabled && !Confirmed)
         {
-            // Ownership first, so that only a curator is ever asked to confirm.
+            // CurateAsync has checked ownership, so only a curator is ever asked to confirm.
             var bank = await db.Banks.AsNoTracking().FirstAsync(b => b.Id == Id);
-            if (!await BankOwnership.MayCurateAsync(db, Actor, bank, HttpContext.RequestAborted))
-                return Forbid();
             if (bank.Enabled)
             {
                 await LoadAsync();
@@ -187,8 +185,12 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
             return NotFound();
         if (!await AllowedAsync(Policies.PageCurateBanks))
             return Forbid();
-        if (!await db.Banks.VisibleTo(db, Actor.OrganisationId).AnyAsync(b => b.Id == Id))
+        var bank = await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).FirstOrDefaultAsync(b => b.Id == Id);
+        if (bank is null)
             return NotFound();
+        // The services refuse a non-curator too; asking here first keeps every handler's answer the same (403).
+        if (!await BankOwnership.MayCurateAsync(db, Actor, bank, HttpContext.RequestAborted))
+            return Forbid();
         return null;
     }
 
