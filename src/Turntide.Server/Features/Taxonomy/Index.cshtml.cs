@@ -35,7 +35,7 @@ public sealed class TaxonomyModel(TaxonomyService taxonomy) : TurntidePage
             {
                 var (items, banks) = await taxonomy.UsageAsync(term.Label);
                 Confirm = new Confirmation($"Retire the term {term.Label}?",
-                    $"{items} {(items == 1 ? "item" : "items")} in {banks} {(banks == 1 ? "bank carries" : "banks carry")} {term.Label}. They keep it, "
+                    $"{items} {(items == 1 ? "item" : "items")} in {banks} {(banks == 1 ? "bank" : "banks")} {(items == 1 ? "carries" : "carry")} {term.Label}. They keep it, "
                     + "but no item, contribution or opinion can be given it anew until it is restored.",
                     "Active", $"Retire {term.Label}", new Dictionary<string, string> { ["Label"] = term.Label, ["Active"] = "false" }, "/taxonomy");
                 await LoadAsync();
