@@ -89,7 +89,9 @@ public sealed class ExchangeFeedTests
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "OPEN", @private = false })).StatusCode);
         var created = await owner.PostAsJsonAsync("/api/v1/banks", new { name = "PRIVATE" });
         var bank = (await created.Content.ReadFromJsonAsync<BankDto>(Json.Options))!;
-        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = false, members = Array.Empty<Guid>() })).StatusCode);
+        // A new bank is private to its owner: an outsider cannot even find it; a shared one it sees but may not change.
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = false, members = Array.Empty<Guid>() })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PutAsJsonAsync("/api/v1/banks/OPEN/sharing", new { @private = true, members = Array.Empty<Guid>() })).StatusCode);
         var shared = await owner.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = true, members = new[] { namedOrg.Id } });
         Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/contributions", Contribution("PRIVATE", new string('3', 32)))).StatusCode);

@@ -156,7 +156,10 @@ public sealed class TaxonomyTests
         var analyst = await server.SignedInAsync(Roles.Analyst, OrganisationKinds.Forum);
         var added = await TestServer.PostFormAsync(analyst, "/taxonomy", new() { ["Label"] = "entity:page-group", ["Description"] = "From the page." });
         Assert.Equal("/taxonomy", added.Headers.Location?.ToString());
-        var retired = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false" });
+        // Retiring asks first (DangerousActionTests); the confirmed post retires.
+        var asked = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false" });
+        Assert.Contains("Retire the term entity:page-group?", await asked.Content.ReadAsStringAsync());
+        var retired = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false", ["Confirmed"] = "true" });
         Assert.Equal("/taxonomy", retired.Headers.Location?.ToString());
         var html = await analyst.GetStringAsync("/taxonomy");
         Assert.Contains("entity:page-group", html);
