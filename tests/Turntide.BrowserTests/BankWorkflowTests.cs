@@ -49,6 +49,33 @@ public sealed class BankWorkflowTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task ACuratorDisablesABankOnlyAfterConfirmingAndUndoesItFromTheHistory()
+    {
+        var page = await fixture.SignedInPageAsync("curator@browser.test");
+        await BrowserFixture.WithScreenshotOnFailureAsync(page, nameof(ACuratorDisablesABankOnlyAfterConfirmingAndUndoesItFromTheHistory), async () =>
+        {
+            await page.GotoAsync("/banks");
+            await page.GetByLabel("Name").FillAsync("BROWSER_DISABLE");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create bank" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BROWSER_DISABLE (enabled)" })).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Disable bank" }).ClickAsync();
+            // A new bank is private to its owner: one member matches against it.
+            var dialog = page.GetByRole(AriaRole.Alertdialog);
+            await Assertions.Expect(dialog).ToContainTextAsync("BROWSER_DISABLE holds 0 items that 1 member matches against.");
+            await BrowserFixture.KeepScreenshotAsync(page, "bank-disable-confirmation");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BROWSER_DISABLE (enabled)" })).ToBeVisibleAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Disable BROWSER_DISABLE" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BROWSER_DISABLE (disabled)" })).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Undo this disable" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BROWSER_DISABLE (enabled)" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("bank-history")).ToContainTextAsync("bank.enable");
+        });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task AnAuthorityOfficerIsRefusedTheBanks()
     {
         var page = await fixture.SignedInPageAsync("officer@browser.test");

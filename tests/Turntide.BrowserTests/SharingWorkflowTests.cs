@@ -18,7 +18,7 @@ public sealed class SharingWorkflowTests(BrowserFixture fixture) : IClassFixture
     private async Task<Bank> BankAsync(string name)
     {
         await using var scope = fixture.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<BankService>().CreateBankAsync(Member("A"), name, "shared in the browser tests");
+        return await scope.ServiceProvider.GetRequiredService<BankService>().CreateBankAsync(Member("A"), name, "shared in the browser tests", shared: true);
     }
 
     private static ILocator Nav(IPage page, string name) =>

@@ -23,6 +23,10 @@ public sealed class TaxonomyEditorTests(BrowserFixture fixture) : IClassFixture<
             await Assertions.Expect(Row(curator, label)).ToContainTextAsync("made up for the browser test");
 
             await curator.GetByRole(AriaRole.Button, new() { Name = "Retire " + label }).ClickAsync();
+            // Retiring asks first, naming what carries the term; only the confirmation retires it.
+            await Assertions.Expect(curator.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("0 items in 0 banks carry " + label);
+            await Assertions.Expect(Row(curator, label)).ToContainTextAsync("active");
+            await curator.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Retire " + label }).ClickAsync();
             await Assertions.Expect(Row(curator, label)).ToContainTextAsync("retired");
 
             await curator.GetByRole(AriaRole.Button, new() { Name = "Restore " + label }).ClickAsync();

@@ -34,6 +34,16 @@ public static class DataExtensions
     /// </summary>
     public static async Task MigrateAsync(this TurntideDb db, CancellationToken cancellationToken = default)
     {
+        // Whichever command first migrates the database (the server, the admin or audit command) runs the one-off
+        // provenance repair, before anything can read provenance.
+        bool repairProvenance = await Features.Contributions.ProvenanceRepair.IsDueAsync(db, cancellationToken);
+        await MigrateSchemaAsync(db, cancellationToken);
+        if (repairProvenance)
+            await new Features.Contributions.ProvenanceRepair(db, new Features.Audit.AuditLog(db)).RunAsync(cancellationToken);
+    }
+
+    private static async Task MigrateSchemaAsync(TurntideDb db, CancellationToken cancellationToken)
+    {
         if (db.Database.IsSqlite())
         {
             var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());

@@ -71,7 +71,7 @@ public sealed class HubAndNodes : IAsyncLifetime
         await Hub.StartAsync();
         using (var forum = Hub.Client(ForumKey))
         {
-            await Ok(await forum.PostAsJsonAsync("/api/v1/banks", new { name = SharedBank }));
+            await Ok(await forum.PostAsJsonAsync("/api/v1/banks", new { name = SharedBank, @private = false }));
             var bank = await Ok(await forum.PostAsJsonAsync("/api/v1/banks", new { name = PrivateBank }));
             PrivateBankId = bank.GetProperty("id").GetGuid();
             await Ok(await forum.PutAsJsonAsync($"/api/v1/banks/{PrivateBank}/sharing", new { @private = true, members = new[] { OrganisationA } }));

@@ -29,7 +29,7 @@ public sealed class ContributionTests
         // A small body limit, so an oversized body is small enough to be sent whole before the server answers 413.
         var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:MaxJsonBytes"] = "16384" });
         var forum = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Forum));
-        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED", @private = false })).StatusCode);
         var one = await server.CreateOrgAsync(OrganisationKinds.Platform, "Platform One");
         var two = await server.CreateOrgAsync(OrganisationKinds.Platform, "Platform Two");
         return new World(server, server.WithKey(await server.CreateKeyAsync(one.Id, Roles.Analyst)),
@@ -102,8 +102,9 @@ public sealed class ContributionTests
         var second = await SendAsync(w.Two, Contribution(["behaviour:threat", "severity:crisis"], ("md5", Md5)), HttpStatusCode.OK);
 
         var refused = await w.One.DeleteAsync($"/api/v1/contributions/{second.Contribution.Id}");
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("only its own", await refused.Content.ReadAsStringAsync());
+        // Another member's contribution is answered as missing, so its existence does not show (docs/ownership.md).
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Contains($"No contribution {second.Contribution.Id}", await refused.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.NoContent, (await w.Two.DeleteAsync($"/api/v1/contributions/{second.Contribution.Id}")).StatusCode);
         // The label only the second member gave goes; the shared one and the item stay.

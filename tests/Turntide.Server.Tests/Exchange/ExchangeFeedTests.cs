@@ -49,7 +49,7 @@ public sealed class ExchangeFeedTests
         var one = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform));
         var two = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform));
         var node = server.WithKey(await server.KeyForRoleAsync(Roles.Moderator, OrganisationKinds.Platform));
-        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED", @private = false })).StatusCode);
         var first = (await (await one.PostAsJsonAsync("/api/v1/contributions", Contribution("SHARED", new string('1', 32)))).Content.ReadFromJsonAsync<ContributionResult>(Json.Options))!;
         var other = (await (await one.PostAsJsonAsync("/api/v1/contributions", Contribution("SHARED", new string('2', 32)))).Content.ReadFromJsonAsync<ContributionResult>(Json.Options))!;
         await two.PostAsJsonAsync("/api/v1/contributions", new { bank = "SHARED", signals = new[] { new { signal_type = "md5", value = new string('1', 32) } }, labels = new[] { "behaviour:threat" } });
@@ -86,10 +86,12 @@ public sealed class ExchangeFeedTests
         var named = server.WithKey(await server.CreateKeyAsync(namedOrg.Id, Roles.Moderator));
         var outsider = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Platform));
         var forumAdmin = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Forum));
-        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "OPEN" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "OPEN", @private = false })).StatusCode);
         var created = await owner.PostAsJsonAsync("/api/v1/banks", new { name = "PRIVATE" });
         var bank = (await created.Content.ReadFromJsonAsync<BankDto>(Json.Options))!;
-        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = false, members = Array.Empty<Guid>() })).StatusCode);
+        // A new bank is private to its owner: an outsider cannot even find it; a shared one it sees but may not change.
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = false, members = Array.Empty<Guid>() })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PutAsJsonAsync("/api/v1/banks/OPEN/sharing", new { @private = true, members = Array.Empty<Guid>() })).StatusCode);
         var shared = await owner.PutAsJsonAsync("/api/v1/banks/PRIVATE/sharing", new { @private = true, members = new[] { namedOrg.Id } });
         Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/contributions", Contribution("PRIVATE", new string('3', 32)))).StatusCode);

@@ -21,7 +21,7 @@ public sealed class MatchFloodTests
         await using var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:QuarantineFloodMatches"] = "1000" });
         var forum = await server.CreateOrgAsync(OrganisationKinds.Forum);
         using var operatorClient = server.WithKey(await server.CreateKeyAsync(forum.Id, Roles.Analyst));
-        Assert.Equal(HttpStatusCode.Created, (await operatorClient.PostAsJsonAsync("/api/v1/banks", new { name = "FLOOD" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await operatorClient.PostAsJsonAsync("/api/v1/banks", new { name = "FLOOD", @private = false })).StatusCode);
         var added = await operatorClient.PostAsJsonAsync("/api/v1/banks/FLOOD/content",
             new { signals = new[] { new { signal_type = "md5", value = new string('7', 32) } } });
         var item = (await added.Content.ReadFromJsonAsync<BankContentDto>(Json.Options))!.Id;

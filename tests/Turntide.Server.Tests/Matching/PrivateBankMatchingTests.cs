@@ -43,7 +43,7 @@ public sealed class PrivateBankMatchingTests
             using var owner = server.WithKey(ownerKey);
             using var namedClient = server.WithKey(namedKey);
             using var otherClient = server.WithKey(otherKey);
-            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "CLOSED" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "CLOSED", @private = false })).StatusCode);
             await AddAsync(owner, "CLOSED", "md5", Md5);
             // Shared with everyone until it is made private.
             Assert.Single(await MatchAsync(otherClient, "md5", Md5));
@@ -56,7 +56,7 @@ public sealed class PrivateBankMatchingTests
             Assert.Empty((await batch.Content.ReadFromJsonAsync<BatchMatchResponse>(Json.Options))!.Results.Single().Matches);
 
             // A benign private bank suppresses only for those who see it.
-            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "OPEN" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "OPEN", @private = false })).StatusCode);
             await AddAsync(owner, "OPEN", "pdq", Pdq);
             Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "QUIET", benign = true })).StatusCode);
             await AddAsync(owner, "QUIET", "pdq", NearPdq);

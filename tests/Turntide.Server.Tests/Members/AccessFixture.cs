@@ -35,7 +35,7 @@ public sealed class AccessFixture : IAsyncLifetime
         }
         OtherOrganisationId = (await Server.CreateOrgAsync(OrganisationKinds.Platform)).Id;
         using var curator = Server.WithKey(Principals.First(p => p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin).Key);
-        var bank = await (await curator.PostAsJsonAsync("/api/v1/banks", new { name = "ACCESS" })).Content.ReadFromJsonAsync<BankDto>(Json.Options);
+        var bank = await (await curator.PostAsJsonAsync("/api/v1/banks", new { name = "ACCESS", @private = false })).Content.ReadFromJsonAsync<BankDto>(Json.Options);
         BankId = bank!.Id;
         var content = await (await curator.PostAsJsonAsync("/api/v1/banks/ACCESS/content", new
         {

@@ -35,7 +35,7 @@ public sealed class OpinionTests
             ["Turntide:MaxJsonBytes"] = "16384",
         });
         var forum = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Forum));
-        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "SHARED", @private = false })).StatusCode);
         var contributor = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform));
         var sent = await contributor.PostAsJsonAsync("/api/v1/contributions", new
         {

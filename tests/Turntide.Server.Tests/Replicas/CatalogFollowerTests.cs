@@ -28,7 +28,7 @@ public sealed class CatalogFollowerTests
         await using var server = await TestServer.StartAsync(provider);
         var forum = await server.CreateOrgAsync(OrganisationKinds.Forum);
         using var client = server.WithKey(await server.CreateKeyAsync(forum.Id, Roles.Analyst));
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/banks", new { name = "MIRROR" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/banks", new { name = "MIRROR", @private = false })).StatusCode);
         var bankId = (await client.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "MIRROR").Id;
 
         // A batch: a new bank and an item in it, committed straight to the database.

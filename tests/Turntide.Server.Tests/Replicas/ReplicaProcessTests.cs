@@ -29,7 +29,7 @@ public sealed class ReplicaProcessTests
             curator = await setup.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Forum);
             outsider = await setup.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform);
             using var client = setup.WithKey(curator);
-            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/banks", new { name = "REPLICATED" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/banks", new { name = "REPLICATED", @private = false })).StatusCode);
             await setup.App.StopAsync();
         }
 

@@ -38,7 +38,7 @@ public sealed class RetroactiveMatchingTests
         var forum = await server.CreateOrgAsync(OrganisationKinds.Forum);
         var platform = await server.CreateOrgAsync(OrganisationKinds.Platform);
         var curator = server.WithKey(await server.CreateKeyAsync(forum.Id, Roles.Analyst));
-        Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = "LATE" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = "LATE", @private = false })).StatusCode);
         return new Setup
         {
             Server = server, Curator = curator, ForumOrg = forum, PlatformOrg = platform,
@@ -126,7 +126,7 @@ public sealed class RetroactiveMatchingTests
         using var namedClient = s.Server.WithKey(await s.Server.CreateKeyAsync(named.Id, Roles.Moderator));
         Assert.Equal(HttpStatusCode.Created, (await s.Curator.PostAsJsonAsync("/api/v1/banks", new { name = "CLOSED" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await s.Curator.PutAsJsonAsync("/api/v1/banks/CLOSED/sharing", new { @private = true, members = new[] { named.Id } })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await s.Curator.PostAsJsonAsync("/api/v1/banks", new { name = "HARMLESS", benign = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await s.Curator.PostAsJsonAsync("/api/v1/banks", new { name = "HARMLESS", benign = true, @private = false })).StatusCode);
         await AddAsync(s.Curator, "HARMLESS", "pdq", OtherPdq);
 
         await MatchWithReferenceAsync(s.Platform, "p-1", ("pdq", Pdq));

@@ -23,7 +23,7 @@ public sealed class TaxonomyTests
         var server = await TestServer.StartAsync(provider, settings: new Dictionary<string, string?> { ["Turntide:MaxJsonBytes"] = "16384" });
         var op = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Forum));
         var platform = server.WithKey(await server.KeyForRoleAsync(Roles.Admin, OrganisationKinds.Platform));
-        Assert.Equal(HttpStatusCode.Created, (await platform.PostAsJsonAsync("/api/v1/banks", new { name = "TAXONOMY" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await platform.PostAsJsonAsync("/api/v1/banks", new { name = "TAXONOMY", @private = false })).StatusCode);
         return (server, op, platform);
     }
 
@@ -156,7 +156,10 @@ public sealed class TaxonomyTests
         var analyst = await server.SignedInAsync(Roles.Analyst, OrganisationKinds.Forum);
         var added = await TestServer.PostFormAsync(analyst, "/taxonomy", new() { ["Label"] = "entity:page-group", ["Description"] = "From the page." });
         Assert.Equal("/taxonomy", added.Headers.Location?.ToString());
-        var retired = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false" });
+        // Retiring asks first (DangerousActionTests); the confirmed post retires.
+        var asked = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false" });
+        Assert.Contains("Retire the term entity:page-group?", await asked.Content.ReadAsStringAsync());
+        var retired = await TestServer.PostFormAsync(analyst, "/taxonomy?handler=Active", new() { ["Label"] = "entity:page-group", ["Active"] = "false", ["Confirmed"] = "true" });
         Assert.Equal("/taxonomy", retired.Headers.Location?.ToString());
         var html = await analyst.GetStringAsync("/taxonomy");
         Assert.Contains("entity:page-group", html);

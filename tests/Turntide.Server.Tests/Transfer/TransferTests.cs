@@ -66,7 +66,7 @@ public sealed class TransferTests
         var server = await TestServer.StartAsync(provider, settings: settings);
         var curator = server.WithKey(await server.KeyForRoleAsync(Roles.Analyst, OrganisationKinds.Platform));
         foreach (var bank in banks)
-            Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = bank })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await curator.PostAsJsonAsync("/api/v1/banks", new { name = bank, @private = false })).StatusCode);
         return (server, curator);
     }
 
@@ -377,8 +377,10 @@ public sealed class TransferTests
     {
         var (server, curator) = await StartAsync("sqlite", null, "PAGE");
         await using var _ = server;
-        var bankId = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "PAGE").Id;
-        var analyst = await server.SignedInAsync(Roles.Analyst);
+        var bank = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "PAGE");
+        var bankId = bank.Id;
+        // A curator of the bank: an analyst of the organisation that owns it.
+        var analyst = await OwnersAnalystAsync(server, bank);
         var page = await analyst.GetStringAsync($"/banks/{bankId}");
         Assert.Contains($"/banks/{bankId}?handler=Export&amp;format=csv", page);
         var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
@@ -418,7 +420,8 @@ public sealed class TransferTests
         // The server's ordinary limit made small, so a modest file is over it.
         var (server, curator) = await StartAsync("sqlite", new Dictionary<string, string?> { ["Kestrel:Limits:MaxRequestBodySize"] = "1048576" }, "LIMIT");
         await using var _ = server;
-        var bankId = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "LIMIT").Id;
+        var bank = (await curator.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Json.Options))!.Single(b => b.Name == "LIMIT");
+        var bankId = bank.Id;
         var csv = new StringBuilder(Header);
         for (int i = 0; i < 1200; i++)
             csv.Append($"pdq,{Pdq(i)},,{new string('n', 1000)}\r\n");
@@ -440,13 +443,34 @@ public sealed class TransferTests
 
         // A moderator may read the bank but not import: the body is refused at the ordinary limit, before it is read
         // (not read in full, spooled to disk, and only then refused).
+        // The server may also close the connection at the limit before the client has sent the whole body.
+        async Task<string?> RefusalAsync(HttpClient client)
+        {
+            try
+            {
+                var status = (await PostAsync(client)).StatusCode;
+                return status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge ? null : $"{(int)status}";
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }
         var moderator = await server.SignedInAsync(Roles.Moderator);
-        var refused = (await PostAsync(moderator)).StatusCode;
-        Assert.True(refused is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"{(int)refused}");
-        var analyst = await server.SignedInAsync(Roles.Analyst);
+        Assert.Null(await RefusalAsync(moderator));
+        // Nor does another member's analyst, who may not curate this bank: refused before its body is read.
+        var otherAnalyst = await server.SignedInAsync(Roles.Analyst);
+        Assert.Null(await RefusalAsync(otherAnalyst));
+        var analyst = await OwnersAnalystAsync(server, bank);
         var accepted = await PostAsync(analyst);
         Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"{(int)accepted.StatusCode}");
         Assert.Contains("<strong>1200 added</strong>", await accepted.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<HttpClient> OwnersAnalystAsync(TestServer server, BankDto bank)
+    {
+        var (_, email) = await server.CreatePersonAsync(bank.OwnerOrganisationId, Roles.Analyst);
+        return await server.SignInAsync(email, TestServer.Password);
     }
 
     /// <summary>A body whose length is not known in advance, so the client sends it chunked.</summary>

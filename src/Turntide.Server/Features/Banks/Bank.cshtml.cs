@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Transfer;
@@ -20,9 +21,18 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
     public Bank? BankRow { get; private set; }
     public int Total { get; private set; }
     public List<BankContentDto> Items { get; private set; } = [];
+    /// <summary>The bank's curators only (<see cref="BankOwnership"/>): the owner's admins and analysts, and the forum's admins on the forum's banks.</summary>
     public bool CanCurate { get; private set; }
-    /// <summary>The owner (or the forum's admins) decides who receives a private bank.</summary>
+    /// <summary>Who receives the bank is decided by its curators too.</summary>
     public bool CanShare { get; private set; }
+    /// <summary>Whether the signed-in person may contribute here (any member with the curating role that sees the bank).</summary>
+    public bool CanContribute { get; private set; }
+    /// <summary>The bank's own changes (created, enabled, disabled, shared), oldest first; a disable can be undone from here.</summary>
+    public List<AuditEntry> History { get; private set; } = [];
+    /// <summary>The latest disable, offered for undoing while the bank is still disabled.</summary>
+    public long? UndoableDisable { get; private set; }
+    /// <summary>The confirmation a destructive post waits for (see <see cref="Confirmation"/>).</summary>
+    public Confirmation? Confirm { get; private set; }
     public List<Organisation> SharingMembers { get; private set; } = [];
     public HashSet<Guid> NamedMembers { get; private set; } = [];
     public string OwnerName { get; private set; } = "";
@@ -41,6 +51,8 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
     [BindProperty] public List<Guid> Members { get; set; } = [];
     [BindProperty] public IFormFile? ImportFile { get; set; }
     [BindProperty] public string? ImportFormat { get; set; }
+    [BindProperty] public bool Confirmed { get; set; }
+    [BindProperty] public long Entry { get; set; }
     public ImportReport? Report { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ?? Page();
@@ -67,9 +79,49 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
     {
         if (await CurateAsync() is { } refused)
             return refused;
+        if (!Enabled && !Confirmed)
+        {
+            // CurateAsync has checked ownership, so only a curator is ever asked to confirm.
+            var bank = await db.Banks.AsNoTracking().FirstAsync(b => b.Id == Id);
+            if (bank.Enabled)
+            {
+                await LoadAsync();
+                Confirm = new Confirmation($"Disable the bank {bank.Name}?", await DisableConsequenceAsync(bank), "Enabled",
+                    $"Disable {bank.Name}", new Dictionary<string, string> { ["Enabled"] = "false" }, $"/banks/{Id}");
+                return Page();
+            }
+        }
         if (await TryAsync(() => banks.SetBankEnabledAsync(Actor, Id, Enabled)) is { } r)
             return r;
         Flash(Enabled ? "Bank enabled." : "Bank disabled: its items match nothing until it is enabled again.");
+        return Redirect($"/banks/{Id}");
+    }
+
+    /// <summary>Undoes a disable named in the bank's history: the bank is enabled again (audited as bank.enable).</summary>
+    public async Task<IActionResult> OnPostUndoAsync()
+    {
+        if (await CurateAsync() is { } refused)
+            return refused;
+        var id = Id.ToString();
+        var disable = await db.AuditEntries.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Sequence == Entry && a.EntityType == "bank" && a.EntityId == id && a.Action == "bank.disable");
+        if (disable is null)
+            Error = $"Entry {Entry} of this bank's history is not a disable; only a disable can be undone here.";
+        else if (await TryAsync(async () =>
+                 {
+                     var bank = await banks.FindBankAsync(Id, HttpContext.RequestAborted);
+                     await banks.RequireCuratorAsync(Actor, bank, HttpContext.RequestAborted);
+                     if (bank.Enabled)
+                         throw new DomainException("The bank is already enabled: there is nothing to undo.");
+                     await banks.SetBankEnabledAsync(Actor, Id, true, HttpContext.RequestAborted);
+                 }) is { } r)
+            return r;
+        if (Error is not null)
+        {
+            await LoadAsync();
+            return Page();
+        }
+        Flash($"Disable #{Entry} undone: the bank is enabled and its items match again.");
         return Redirect($"/banks/{Id}");
     }
 
@@ -133,9 +185,25 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
             return NotFound();
         if (!await AllowedAsync(Policies.PageCurateBanks))
             return Forbid();
-        if (!await db.Banks.VisibleTo(db, Actor.OrganisationId).AnyAsync(b => b.Id == Id))
+        var bank = await db.Banks.AsNoTracking().VisibleTo(db, Actor.OrganisationId).FirstOrDefaultAsync(b => b.Id == Id);
+        if (bank is null)
             return NotFound();
+        // The services refuse a non-curator too; asking here first keeps every handler's answer the same (403).
+        if (!await BankOwnership.MayCurateAsync(db, Actor, bank, HttpContext.RequestAborted))
+            return Forbid();
         return null;
+    }
+
+    /// <summary>What disabling does, in figures: the items that stop matching and how many members match against them.</summary>
+    private async Task<string> DisableConsequenceAsync(Bank bank)
+    {
+        int items = await db.Contents.CountAsync(c => c.BankId == bank.Id);
+        string[] kinds = [OrganisationKinds.Forum, OrganisationKinds.Platform];
+        int members = bank.Private
+            ? 1 + await db.BankMembers.CountAsync(m => m.BankId == bank.Id && m.OrganisationId != bank.OwnerOrganisationId)
+            : await db.Organisations.CountAsync(o => kinds.Contains(o.Kind));
+        return $"{bank.Name} holds {items} {(items == 1 ? "item" : "items")} that {members} {(members == 1 ? "member matches" : "members match")} against. "
+            + "None of them will match anything, for anyone, until the bank is enabled again; you can undo this from the bank's history.";
     }
 
     private async Task<IActionResult?> LoadAsync()
@@ -150,10 +218,16 @@ public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService 
         var items = await query.OrderByDescending(c => c.AddedAt).ThenBy(c => c.Id).Skip(Skip).Take(Take)
             .Include(c => c.Signals).Include(c => c.Labels).AsSplitQuery().ToListAsync();
         Items = [.. items.Select(c => c.ToDto(BankRow.Name))];
-        CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks);
+        CanContribute = IsHub && await AllowedAsync(Policies.PageCurateBanks);
+        CanCurate = CanContribute && await BankOwnership.MayCurateAsync(db, Actor, BankRow, HttpContext.RequestAborted);
         OwnerName = await db.Organisations.Where(o => o.Id == BankRow.OwnerOrganisationId).Select(o => o.Name).FirstOrDefaultAsync() ?? "";
         NamedMembers = [.. await db.BankMembers.Where(m => m.BankId == Id).Select(m => m.OrganisationId).ToListAsync()];
-        CanShare = CanCurate && (Actor.IsForumAdmin || Actor.OrganisationId == BankRow.OwnerOrganisationId);
+        CanShare = CanCurate;
+        var id = Id.ToString();
+        string[] bankEntities = ["bank", "bank_sharing"];
+        History = await db.AuditEntries.AsNoTracking().Where(a => bankEntities.Contains(a.EntityType) && a.EntityId == id)
+            .OrderBy(a => a.Sequence).ToListAsync();
+        UndoableDisable = CanCurate && !BankRow.Enabled ? History.LastOrDefault(a => a.Action == "bank.disable")?.Sequence : null;
         if (CanShare || BankRow.Private)
         {
             var named = NamedMembers.ToList();

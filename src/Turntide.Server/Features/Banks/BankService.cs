@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
@@ -30,7 +31,12 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
     [GeneratedRegex("^[a-z0-9][a-z0-9:_.\\-/]*$")]
     private static partial Regex LabelPattern();
 
-    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default, bool benign = false)
+    /// <summary>
+    /// A new bank is private to its owner (no members named) unless <paramref name="shared"/> asks, on purpose, for every
+    /// member to receive it; the owner shares it later from its sharing settings.
+    /// </summary>
+    public async Task<Bank> CreateBankAsync(Actor actor, string name, string? description, CancellationToken ct = default, bool benign = false,
+        bool shared = false)
     {
         name = (name ?? "").Trim();
         if (name.Length is 0 or > Bank.MaxNameLength || !BankNamePattern().IsMatch(name))
@@ -48,7 +54,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         var bank = new Bank
         {
             Name = name, NormalizedName = normalized, Description = description,
-            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(), Benign = benign,
+            OwnerOrganisationId = actor.OrganisationId.Value, CreatedAt = Timestamps.Now(), Benign = benign, Private = !shared,
         };
         db.Banks.Add(bank);
         scope.Record(actor, "bank.create", "bank", bank.Id.ToString(), null, bank.ToDto(0));
@@ -60,6 +66,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
     public async Task<Bank> SetBankEnabledAsync(Actor actor, Guid bankId, bool enabled, CancellationToken ct = default)
     {
         var bank = await FindBankAsync(bankId, ct);
+        await RequireCuratorAsync(actor, bank, ct);
         if (bank.Enabled == enabled)
             return bank;
         await using var scope = await audit.BeginAsync(ct);
@@ -86,9 +93,14 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
             ?? throw new DomainException($"No bank named '{idOrName}'.", StatusCodes.Status404NotFound);
     }
 
+    /// <summary>Asks <see cref="BankOwnership"/> whether the caller curates the bank: 404 when it cannot see it, 403 when it may not change it.</summary>
+    public Task RequireCuratorAsync(Actor actor, Bank bank, CancellationToken ct = default) =>
+        BankOwnership.RequireCuratorAsync(db, actor, bank, ct);
+
     public async Task<BankContent> AddContentAsync(Actor actor, Guid bankId, NewContent input, CancellationToken ct = default)
     {
         var bank = await FindBankAsync(bankId, ct);
+        await RequireCuratorAsync(actor, bank, ct);
         if (input.Signals is null || input.Signals.Count == 0)
             throw new DomainException("An item needs at least one signal.");
         if (input.Signals.Count > BankContent.MaxSignals)
@@ -122,6 +134,8 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         };
         content.Labels = [.. labels.Select(l => new ContentLabel { ContentId = content.Id, Label = l })];
         db.Contents.Add(content);
+        // The adder is the item's first contributor, so a later contribution of the same signal joins it in the provenance.
+        db.Contributions.Add(Contribution.FirstOf(content, labels));
         // Signal ids come from the database, so save before recording the snapshot that names them.
         await db.SaveChangesAsync(ct);
         scope.Record(actor, "content.add", "content", content.Id.ToString(), null, content.ToDto(bank.Name));
@@ -133,6 +147,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
     public async Task<BankContent> UpdateContentAsync(Actor actor, Guid contentId, ContentChanges changes, CancellationToken ct = default)
     {
         var content = await LoadContentAsync(contentId, ct);
+        await RequireCuratorAsync(actor, content.Bank!, ct);
         var status = ParseStatus(changes.Status);
         var note = CheckNote(changes.Note);
         var labels = changes.Labels is null ? null : CheckLabels(changes.Labels);

@@ -7,7 +7,11 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Banks;
 
 /// <param name="Benign">True for a negative bank of known-benign signals that suppress matches.</param>
-public sealed record NewBankRequest(string Name, string? Description, bool? Benign);
+/// <param name="Private">
+/// A new bank is private to its owner unless this is false: then every member receives it from the start (on purpose).
+/// Who receives it can be changed later with <c>PUT /api/v1/banks/{bank}/sharing</c>.
+/// </param>
+public sealed record NewBankRequest(string Name, string? Description, bool? Benign, bool? Private = null);
 
 public sealed record BankChangesRequest(bool? Enabled);
 
@@ -49,7 +53,8 @@ public static class BanksApi
 
     private static async Task<Created<BankDto>> CreateBank(NewBankRequest request, BankService banks, HttpContext http, CancellationToken ct)
     {
-        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct, request.Benign ?? false);
+        var bank = await banks.CreateBankAsync(Actor.From(http.User), request.Name, request.Description, ct, request.Benign ?? false,
+            shared: request.Private == false);
         return TypedResults.Created($"/api/v1/banks/{bank.Id}", bank.ToDto(0));
     }
 

@@ -57,7 +57,9 @@ public sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePag
         Item = content.ToDto(content.Bank!.Name);
         AddedByOrganisation = await db.Organisations.Where(o => o.Id == content.AddedByOrganisationId).Select(o => o.Name).FirstOrDefaultAsync() ?? "";
         History = await banks.HistoryAsync(Id);
-        CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks);
+        // Only the bank's curators are offered the change form; the service refuses anyone else (BankOwnership).
+        CanCurate = IsHub && await AllowedAsync(Policies.PageCurateBanks)
+            && await BankOwnership.MayCurateAsync(db, Actor, content.Bank, HttpContext.RequestAborted);
         return null;
     }
 

@@ -19,6 +19,17 @@ public sealed class Contribution
     public DateTime ContributedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// The contribution of the organisation that put an item straight into a bank (adding it, importing it): its first
+    /// contributor, so that provenance only ever grows when others send the same signal.
+    /// </summary>
+    public static Contribution FirstOf(Banks.BankContent content, IEnumerable<string> labels) => new()
+    {
+        ContentId = content.Id, OrganisationId = content.AddedByOrganisationId, ContributedBy = content.AddedBy,
+        Labels = string.Join(',', labels.Order(StringComparer.Ordinal)), Note = content.Note,
+        ContributedAt = content.AddedAt, UpdatedAt = content.AddedAt,
+    };
+
     public IReadOnlyList<string> LabelList => Labels.Length == 0 ? [] : Labels.Split(',');
 
     public ContributionDto ToDto() => new(Id, ContentId, OrganisationId, ContributedBy, LabelList, Note, ContributedAt, UpdatedAt);

@@ -108,8 +108,9 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, SignalCat
     {
         var contribution = await db.Set<Contribution>().FirstOrDefaultAsync(c => c.Id == contributionId, ct)
             ?? throw new DomainException($"No contribution {contributionId}.", StatusCodes.Status404NotFound);
-        if (contribution.OrganisationId != actor.OrganisationId)
-            throw new DomainException("A member retracts only its own contributions.", StatusCodes.Status403Forbidden);
+        // Another member's contribution is answered as missing: a 403 would tell that it exists (docs/ownership.md).
+        if (contribution.OrganisationId != actor.OrganisationId && !actor.IsSystem)
+            throw new DomainException($"No contribution {contributionId}.", StatusCodes.Status404NotFound);
         var content = await banks.LoadContentAsync(contribution.ContentId, ct);
 
         await using var scope = await audit.BeginAsync(ct);

@@ -66,7 +66,8 @@ public sealed class DemoData(TurntideDb db, MembersService members, BankService 
             ("DEMO_PROMOTIONAL", "Generated pictures standing in for promotional material.", 101, new[] { "severity:promotional", "entity:demo-group-b", "content_type:image" }),
         })
         {
-            var bank = await banks.CreateBankAsync(curator, bankName, description, ct);
+            // The forum's banks are for every member: shared on purpose, as a new bank is private to its owner.
+            var bank = await banks.CreateBankAsync(curator, bankName, description, ct, shared: true);
             for (int seed = firstSeed; seed < firstSeed + ImagesPerBank; seed++)
             {
                 var path = Path.Combine(images, $"{bankName.ToLowerInvariant()}-{seed:D3}.jpg");

@@ -80,8 +80,8 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
     public async Task<BankSharing> SetSharingAsync(Actor actor, string bankIdOrName, BankSharing sharing, CancellationToken ct = default)
     {
         var bank = await banks.FindBankAsync(bankIdOrName, ct);
-        if (!actor.IsForumAdmin && actor.OrganisationId != bank.OwnerOrganisationId)
-            throw new DomainException("Only the bank's owner (or the forum's admins) decides who receives it.", StatusCodes.Status403Forbidden);
+        // Who receives a bank is the owner's to decide (docs/ownership.md), with the rest of its curation.
+        await banks.RequireCuratorAsync(actor, bank, ct);
         var members = (sharing.Members ?? []).Distinct().ToList();
         if (members.Count > MaxMembers)
             throw new DomainException($"A bank names at most {MaxMembers} members, not {members.Count}.");

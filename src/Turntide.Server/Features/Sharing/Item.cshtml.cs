@@ -90,11 +90,9 @@ public sealed class ItemModel(TurntideDb db, BankService banks, OpinionService o
             return Forbid();
         if (await LoadAsync() is { } missing)
             return missing;
+        // Another member's contribution is answered as missing, as the API does (docs/ownership.md).
         if (View!.Provenance.All(p => p.ContributionId != contribution || p.OrganisationId != Actor.OrganisationId))
-        {
-            Error = "That is not one of your member's contributions to this item.";
-            return Page();
-        }
+            return NotFound();
         if (await TryAsync(() => contributions.RetractAsync(Actor, contribution)) is { } refused)
             return refused;
         if (Error is not null)

@@ -20,9 +20,31 @@ public sealed class TaxonomyModel(TaxonomyService taxonomy) : TurntidePage
     public Task<IActionResult> OnPostAsync() =>
         EditAsync(() => taxonomy.AddAsync(Actor, new NewTerm(Label ?? "", Description)), $"Term {Label} added.");
 
-    public Task<IActionResult> OnPostActiveAsync() =>
-        EditAsync(() => taxonomy.ChangeAsync(Actor, Label ?? "", new TermChanges(null, Active)),
+    [BindProperty] public bool Confirmed { get; set; }
+    /// <summary>The confirmation a retirement waits for (see <see cref="Confirmation"/>).</summary>
+    public Confirmation? Confirm { get; private set; }
+
+    public async Task<IActionResult> OnPostActiveAsync()
+    {
+        if (!Active && !Confirmed && IsHub && await AllowedAsync(Policies.PageManageTaxonomy))
+        {
+            TaxonomyTerm? term = null;
+            if (await TryAsync(async () => term = await taxonomy.FindAsync(Label ?? "")) is { } missing)
+                return missing;
+            if (term is { Active: true })
+            {
+                var (items, banks) = await taxonomy.UsageAsync(term.Label);
+                Confirm = new Confirmation($"Retire the term {term.Label}?",
+                    $"{items} {(items == 1 ? "item" : "items")} in {banks} {(banks == 1 ? "bank" : "banks")} {(items == 1 ? "carries" : "carry")} {term.Label}. They keep it, "
+                    + "but no item, contribution or opinion can be given it anew until it is restored.",
+                    "Active", $"Retire {term.Label}", new Dictionary<string, string> { ["Label"] = term.Label, ["Active"] = "false" }, "/taxonomy");
+                await LoadAsync();
+                return Page();
+            }
+        }
+        return await EditAsync(() => taxonomy.ChangeAsync(Actor, Label ?? "", new TermChanges(null, Active)),
             $"Term {Label} {(Active ? "restored" : "retired")}.");
+    }
 
     private async Task<IActionResult> EditAsync(Func<Task> change, string done)
     {

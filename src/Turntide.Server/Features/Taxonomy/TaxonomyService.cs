@@ -92,8 +92,20 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
     /// <summary>The vocabulary belongs to the forum operator: its admins and analysts (and the system itself).</summary>
     private static void RequireOperator(Actor actor)
     {
-        if (!actor.IsSystem && actor.OrganisationKind != OrganisationKinds.Forum)
-            throw new DomainException("Only the forum operator edits the taxonomy.", StatusCodes.Status403Forbidden);
+        if (actor.IsSystem)
+            return;
+        if (actor.OrganisationKind != OrganisationKinds.Forum || !actor.Roles.Any(r => Policies.Capabilities["manage-taxonomy"].Contains(r)))
+            throw new DomainException("Only the forum operator's admins and analysts edit the taxonomy.", StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>How many items carry the label, and in how many banks: what retiring it touches.</summary>
+    public async Task<(int Items, int Banks)> UsageAsync(string label, CancellationToken ct = default)
+    {
+        var normalized = (label ?? "").Trim().ToLowerInvariant();
+        var carrying = db.Labels.AsNoTracking().Where(l => l.Label == normalized).Select(l => l.ContentId);
+        int items = await carrying.CountAsync(ct);
+        int banks = items == 0 ? 0 : await db.Contents.AsNoTracking().Where(c => carrying.Contains(c.Id)).Select(c => c.BankId).Distinct().CountAsync(ct);
+        return (items, banks);
     }
 
     private static string? CheckDescription(string? description)

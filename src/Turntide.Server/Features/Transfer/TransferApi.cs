@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hosting;
@@ -148,6 +150,14 @@ public static partial class TransferApi
         if (!signedIn.Succeeded || signedIn.Principal is null)
             return false;
         var authorization = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
-        return (await authorization.AuthorizeAsync(signedIn.Principal, null, Policies.PageCurateBanks)).Succeeded;
+        if (!(await authorization.AuthorizeAsync(signedIn.Principal, null, Policies.PageCurateBanks)).Succeeded)
+            return false;
+        // And only on a bank it curates (the page refuses anyone else, but only after reading the body).
+        var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length != 2 || !Guid.TryParse(segments[1], out var bankId))
+            return false;
+        var db = context.RequestServices.GetRequiredService<TurntideDb>();
+        var bank = await db.Banks.AsNoTracking().VisibleTo(db, Actor.From(signedIn.Principal).OrganisationId).FirstOrDefaultAsync(b => b.Id == bankId);
+        return bank is not null && await BankOwnership.MayCurateAsync(db, Actor.From(signedIn.Principal), bank);
     }
 }

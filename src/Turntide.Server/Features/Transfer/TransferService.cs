@@ -32,7 +32,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
     {
         var o = options.Value;
         var bank = await banks.FindBankAsync(bankIdOrName, ct);
-        await BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
+        await banks.RequireCuratorAsync(actor, bank, ct);
         if (actor.OrganisationId is null)
             throw new DomainException("Content needs a contributing organisation.");
         var activeLabels = (await db.TaxonomyTerms.AsNoTracking().Where(t => t.Active).Select(t => t.Label).ToListAsync(ct))
@@ -157,6 +157,8 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
             return content;
         }).ToList();
         db.Contents.AddRange(contents);
+        // The importer is each item's first contributor, as when adding one item (BankService.AddContentAsync).
+        db.Contributions.AddRange(contents.Select(c => Contributions.Contribution.FirstOf(c, c.Labels.Select(l => l.Label))));
         // Signal ids come from the database, so save before recording the snapshots that name them.
         await db.SaveChangesAsync(ct);
         foreach (var content in contents)
