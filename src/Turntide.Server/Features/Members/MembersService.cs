@@ -150,7 +150,10 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
         keys.Forget(key.Prefix, key.Id);
     }
 
-    /// <summary>Replaces a person's roles. Nobody raises their own: a person may only drop roles of their own.</summary>
+    /// <summary>
+    /// Replaces a person's roles. Nobody raises their own: a change to oneself may not bring a capability one lacks
+    /// (an admin, who holds them all, may step down to analyst; an analyst may not become admin).
+    /// </summary>
     public async Task ChangeRolesAsync(Actor actor, Guid personId, IReadOnlyList<string> roles, CancellationToken ct = default)
     {
         var (person, org) = await ManagedPersonAsync(actor, personId, "change the roles of", ct);
@@ -161,8 +164,8 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
         var removed = before.Except(roles).ToList();
         if (added.Count == 0 && removed.Count == 0)
             return;
-        if (IsSelf(actor, person) && added.Count > 0)
-            throw new DomainException("You cannot give yourself a role; ask another admin.", StatusCodes.Status403Forbidden);
+        if (IsSelf(actor, person) && Policies.CapabilitiesOf(roles).Except(Policies.CapabilitiesOf(before)).Any())
+            throw new DomainException("You cannot give yourself rights you do not hold; ask another admin.", StatusCodes.Status403Forbidden);
         if (removed.Contains(Roles.Admin))
             await RequireAnotherAdminAsync(org, person, "demoted", ct);
 

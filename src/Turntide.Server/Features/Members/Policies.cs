@@ -54,6 +54,10 @@ public static class Policies
     private static AuthorizationPolicyBuilder ApiKeys(AuthorizationPolicyBuilder p) =>
         p.AddAuthenticationSchemes(ApiKeyScheme).AddRequirements(KeyScopeRequirement.Instance);
 
+    /// <summary>The capabilities the roles give together: what "raising" a role is measured by.</summary>
+    public static IReadOnlySet<string> CapabilitiesOf(IEnumerable<string> roles) =>
+        Capabilities.Where(c => c.Value.Intersect(roles).Any()).Select(c => c.Key).ToHashSet();
+
     public static void Add(AuthorizationOptions options)
     {
         string cookie = IdentityConstants.ApplicationScheme;
