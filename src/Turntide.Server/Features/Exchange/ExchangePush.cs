@@ -179,7 +179,7 @@ internal static class ExchangeStream
                 wait.Cancel();
                 if (DateTime.UtcNow >= nextCheck)
                 {
-                    if (!await keys.IsActiveAsync(keyId, ct))
+                    if (!await StillActiveAsync(keys, keyId, ct))
                         break;
                     nextCheck = DateTime.UtcNow + ApiKeyStore.CacheFor;
                 }
@@ -201,5 +201,18 @@ internal static class ExchangeStream
             head.CloseStream(key);
         }
         return Results.Empty;
+    }
+
+    /// <summary>The periodic re-check; a database that does not answer keeps the stream (the next check tries again).</summary>
+    private static async Task<bool> StillActiveAsync(ApiKeyStore keys, Guid keyId, CancellationToken ct)
+    {
+        try
+        {
+            return await keys.IsActiveAsync(keyId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return true;
+        }
     }
 }
