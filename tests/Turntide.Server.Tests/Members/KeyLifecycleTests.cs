@@ -199,6 +199,26 @@ public sealed partial class KeyLifecycleTests
     }
 
     [Fact]
+    public async Task ARevocationByAnotherProcessEndsTheStreamWithinTheKeyCacheBound()
+    {
+        await using var server = await TestServer.StartAsync();
+        var org = await server.CreateOrgAsync(OrganisationKinds.Platform);
+        var (key, secret) = await CreateAsync(server, org.Id, new NewKey("node", Roles.Analyst, KeyScopes.Node));
+        using var client = server.WithKey(secret);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await client.GetAsync("/api/v1/exchange/stream", HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("retry: 2000", await reader.ReadLineAsync());
+
+        // Written straight to the database, as another replica's revocation would be: nothing in this process is told.
+        await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().ApiKeys.Where(k => k.Id == key.Id)
+            .ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, DateTime.UtcNow)));
+        using var bound = new CancellationTokenSource(ApiKeyStore.CacheFor * 2 + ExchangeStream.Heartbeat);
+        await reader.ReadToEndAsync(bound.Token);
+        Assert.Equal(0, server.Service<ExchangeHead>().Subscribers);
+    }
+
+    [Fact]
     public async Task TheFifthStreamOfAKeyIsRefusedWithRetryAfter()
     {
         await using var server = await TestServer.StartAsync();
