@@ -20,6 +20,7 @@ internal static class AdminCommand
         command.Subcommands.Add(CreateOrg());
         command.Subcommands.Add(CreatePerson());
         command.Subcommands.Add(CreateKey());
+        command.Subcommands.Add(RotateKey());
         command.Subcommands.Add(RevokeKey());
         return command;
     }
@@ -71,18 +72,55 @@ internal static class AdminCommand
     {
         var data = DataOption();
         var org = new Option<string>("--org") { Description = "The organisation's name or id.", Required = true };
-        var role = new Option<string>("--role") { Description = "The key's role.", Required = true };
+        var role = new Option<string>("--role") { Description = "The key's role. Default: the organisation's least-privileged role (moderator, authority_officer or auditor)." };
         role.AcceptOnlyFromAmong([.. Roles.All]);
         var name = new Option<string>("--name") { Description = "What the key is for.", DefaultValueFactory = _ => "api key" };
-        var command = new Command("create-key", "Create an API key; the key is the last line printed, shown only once.") { data, org, role, name };
+        var (scope, expires) = KeyOptions();
+        var command = new Command("create-key", "Create an API key; the key is the last line printed, shown only once.") { data, org, role, name, scope, expires };
         command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, _, stdout) =>
         {
             var organisation = await members.FindOrganisationAsync(parse.GetValue(org)!, ct);
-            var (key, secret) = await members.CreateKeyAsync(Operator(), organisation.Id, parse.GetValue(role)!, parse.GetValue(name)!, ct);
-            stdout.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}; store it now, it is not shown again:");
+            var request = new NewKey(parse.GetValue(name)!, parse.GetValue(role) ?? OrganisationKinds.LeastPrivilegedRole(organisation.Kind),
+                parse.GetValue(scope), parse.GetValue(expires));
+            var (key, secret) = await members.CreateKeyAsync(Operator(), organisation.Id, request, ct);
+            stdout.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}{(key.Scope is null ? "" : $" (scope {key.Scope})")}, " +
+                $"expiring {key.ExpiresAt:yyyy-MM-dd}; store it now, it is not shown again:");
             stdout.WriteLine(secret);
         }));
         return command;
+    }
+
+    private static (Option<string> Scope, Option<int?> Expires) KeyOptions()
+    {
+        var scope = new Option<string>("--scope") { Description = "Narrower rights than the role: match, read or node. Default: the role's full rights." };
+        scope.AcceptOnlyFromAmong([.. KeyScopes.All]);
+        var expires = new Option<int?>("--expires-days") { Description = $"Days until the key expires, 1 to {ApiKey.MaxExpiryDays}. Default: Turntide:ApiKeyDefaultExpiryDays (90)." };
+        return (scope, expires);
+    }
+
+    private static Command RotateKey()
+    {
+        var data = DataOption();
+        var prefix = new Option<string>("--key") { Description = "The key's prefix (tt_ and 12 characters) or the whole key.", Required = true };
+        var command = new Command("rotate-key",
+            "Create a replacement for a key (same name, role and scope); the new key is the last line printed. The old key works until revoke-key.") { data, prefix };
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, services, stdout) =>
+        {
+            var old = await FindKeyAsync(services, parse.GetValue(prefix)!, ct);
+            var (key, secret) = await members.RotateKeyAsync(Operator(), old.Id, ct);
+            stdout.WriteLine($"created key {key.Prefix} to replace {old.Prefix} ({old.Name}), expiring {key.ExpiresAt:yyyy-MM-dd}; " +
+                $"put it in place, then run revoke-key --key {old.Prefix}. Store it now, it is not shown again:");
+            stdout.WriteLine(secret);
+        }));
+        return command;
+    }
+
+    private static async Task<ApiKey> FindKeyAsync(IServiceProvider services, string text, CancellationToken ct)
+    {
+        var p = text.Length > 15 ? text[..15] : text;
+        var db = services.GetRequiredService<TurntideDb>();
+        return await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == p, ct)
+            ?? throw new DomainException($"No API key {p}.");
     }
 
     private static Command RevokeKey()
@@ -92,11 +130,7 @@ internal static class AdminCommand
         var command = new Command("revoke-key", "Revoke an API key.") { data, prefix };
         command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, services, stdout) =>
         {
-            var text = parse.GetValue(prefix)!;
-            var p = text.Length > 15 ? text[..15] : text;
-            var db = services.GetRequiredService<TurntideDb>();
-            var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == p, ct)
-                ?? throw new DomainException($"No API key {p}.");
+            var key = await FindKeyAsync(services, parse.GetValue(prefix)!, ct);
             await members.RevokeKeyAsync(Operator(), key.Id, ct);
             stdout.WriteLine($"revoked key {key.Prefix} ({key.Name})");
         }));

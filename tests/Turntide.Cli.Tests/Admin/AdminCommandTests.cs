@@ -57,6 +57,48 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateKeyDefaultsToTheLeastPrivilegedRoleAndRotateKeyMakesAReplacement()
+    {
+        await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Gov", "--kind", "authority");
+        var plain = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Gov");
+        Assert.Equal(0, plain.Exit);
+        Assert.Contains($"as authority_officer, expiring {DateTime.UtcNow.AddDays(90):yyyy-MM-dd}", plain.Out);
+
+        await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Acme", "--kind", "platform");
+        var scoped = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Acme", "--scope", "match", "--expires-days", "7", "--name", "uploads");
+        Assert.Equal(0, scoped.Exit);
+        Assert.Contains($"as moderator (scope match), expiring {DateTime.UtcNow.AddDays(7):yyyy-MM-dd}", scoped.Out);
+        var old = scoped.Out.TrimEnd().Split('\n')[^1];
+
+        var rotated = await RunAsync(AdminCommand.Create(), "admin", "rotate-key", "--data", _data, "--key", old[..15]);
+        Assert.Equal(0, rotated.Exit);
+        Assert.Contains($"to replace {old[..15]} (uploads)", rotated.Out);
+        var replacement = rotated.Out.TrimEnd().Split('\n')[^1];
+        Assert.Matches("^tt_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$", replacement);
+
+        var tooLong = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Acme", "--expires-days", "400");
+        Assert.Equal(1, tooLong.Exit);
+        Assert.Contains("1 to 365 days", tooLong.Err);
+        var badScope = await RunAsync(AdminCommand.Create(), "admin", "create-key", "--data", _data, "--org", "Acme", "--scope", "all");
+        Assert.NotEqual(0, badScope.Exit);
+
+        // Both keys work with the server until the old one is revoked; the replacement kept the match scope.
+        await using var app = ServerApp.Build(["--urls", "http://127.0.0.1:0", $"--Turntide:DataDirectory={_data}"]);
+        await app.StartAsync();
+        async Task<HttpStatusCode> GetAsync(string key, string path)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            return (await client.GetAsync(path)).StatusCode;
+        }
+        var match = $"/api/v1/match?signal_type=md5&signal={new string('c', 32)}";
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(old, match));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(replacement, match));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(replacement, "/api/v1/banks"));
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task RefusalsAreOneLineErrorsWithANonZeroExit()
     {
         var kind = await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "X", "--kind", "bank");

@@ -43,9 +43,10 @@ public sealed class HubAndNodes : IAsyncLifetime
         ForumKey = await Key(hubData, "Forum", "admin");
         foreach (var org in new[] { "Platform A", "Platform B", "Platform C" })
             await Admin("create-org", "--data", hubData, "--name", org, "--kind", "platform");
-        HubKeyA = await Key(hubData, "Platform A", "analyst");
+        // The nodes' keys on the hub have the node scope: what a node needs is all it gets.
+        HubKeyA = await Key(hubData, "Platform A", "analyst", "node");
         HubKeyB = await Key(hubData, "Platform B", "analyst");
-        HubKeyC = await Key(hubData, "Platform C", "analyst");
+        HubKeyC = await Key(hubData, "Platform C", "analyst", "node");
         await Admin("create-org", "--data", dataA, "--name", "Platform A", "--kind", "platform");
         NodeKeyA = await Key(dataA, "Platform A", "analyst");
         await Admin("create-org", "--data", dataC, "--name", "Platform C", "--kind", "platform");
@@ -154,9 +155,10 @@ public sealed class HubAndNodes : IAsyncLifetime
 
     private static string s_lastOutput = "";
 
-    private static async Task<string> Key(string data, string org, string role)
+    private static async Task<string> Key(string data, string org, string role, string? scope = null)
     {
-        await Admin("create-key", "--data", data, "--org", org, "--role", role);
+        await Admin(scope is null ? ["create-key", "--data", data, "--org", org, "--role", role]
+            : ["create-key", "--data", data, "--org", org, "--role", role, "--scope", scope]);
         return s_lastOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
     }
 }

@@ -73,12 +73,25 @@ public sealed partial class TestServer : IAsyncDisposable
 
     public HttpClient Anonymous(bool followRedirects = false)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new CookieContainer() })
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = cookies })
         {
             BaseAddress = BaseAddress,
         };
         _clients.Add(client);
+        _cookies[client] = cookies;
         return client;
+    }
+
+    private readonly ConcurrentDictionary<HttpClient, CookieContainer> _cookies = new();
+
+    /// <summary>A new client sending a copy of another client's cookies, as someone who copied them would.</summary>
+    public HttpClient CopyCookiesOf(HttpClient client)
+    {
+        var copy = Anonymous();
+        foreach (Cookie cookie in _cookies[client].GetCookies(BaseAddress))
+            _cookies[copy].Add(BaseAddress, new Cookie(cookie.Name, cookie.Value, cookie.Path));
+        return copy;
     }
 
     public HttpClient WithKey(string key)

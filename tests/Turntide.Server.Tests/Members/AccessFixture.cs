@@ -19,6 +19,9 @@ public sealed class AccessFixture : IAsyncLifetime
     public Guid BankId { get; private set; }
     public Guid ContentId { get; private set; }
     public Guid OtherOrganisationId { get; private set; }
+    /// <summary>A moderator and a key of the other organisation, for the people and key handlers.</summary>
+    public Guid OtherPersonId { get; private set; }
+    public Guid OtherKeyId { get; private set; }
 
     public static IEnumerable<(string Kind, string Role)> AllPairs() =>
         OrganisationKinds.All.SelectMany(kind => OrganisationKinds.AllowedRoles(kind).Select(role => (kind, role)));
@@ -34,6 +37,9 @@ public sealed class AccessFixture : IAsyncLifetime
             Principals.Add(new Principal(kind, role, org.Id, key, await Server.SignInAsync(email, TestServer.Password)));
         }
         OtherOrganisationId = (await Server.CreateOrgAsync(OrganisationKinds.Platform)).Id;
+        OtherPersonId = (await Server.CreatePersonAsync(OtherOrganisationId, Roles.Moderator)).Person.Id;
+        OtherKeyId = (await Server.InScopeAsync(s => s.GetRequiredService<MembersService>()
+            .CreateKeyAsync(TestServer.Operator, OtherOrganisationId, Roles.Moderator, "other"))).Key.Id;
         using var curator = Server.WithKey(Principals.First(p => p.Kind == OrganisationKinds.Forum && p.Role == Roles.Admin).Key);
         var bank = await (await curator.PostAsJsonAsync("/api/v1/banks", new { name = "ACCESS", @private = false })).Content.ReadFromJsonAsync<BankDto>(Json.Options);
         BankId = bank!.Id;

@@ -182,6 +182,18 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
             p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
         yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Person", new() { ["Email"] = $"{Guid.NewGuid():n}@x.test", ["DisplayName"] = "X", ["Password"] = "long enough password", ["Role"] = Roles.Moderator },
             p => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum);
+        // People and keys of another organisation: only the forum's admins manage them.
+        bool forumAdmin(AccessFixture.Principal p) => p.Role == Roles.Admin && p.Kind == OrganisationKinds.Forum;
+        var person = fixture.OtherPersonId.ToString();
+        var key = fixture.OtherKeyId.ToString();
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Rotate", new() { ["KeyId"] = key }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Revoke", new() { ["KeyId"] = key }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Roles", new() { ["PersonId"] = person, ["PersonRoles"] = Roles.Moderator }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Lock", new() { ["PersonId"] = person }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Unlock", new() { ["PersonId"] = person }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=EndSessions", new() { ["PersonId"] = person }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=ResetPassword", new() { ["PersonId"] = person }, forumAdmin);
+        yield return new("POST", $"{own(fixture.OtherOrganisationId)}?handler=Remove", new() { ["PersonId"] = person }, forumAdmin);
         yield return new("GET", "/audit", null, ReadsAudit);
         yield return new("GET", "/audit?handler=Verify", null, ReadsAudit);
     }

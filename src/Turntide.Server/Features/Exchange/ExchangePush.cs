@@ -15,6 +15,8 @@ namespace Turntide.Server.Features.Exchange;
 public sealed class ExchangeHead
 {
     public const int MaxStreamsPerKey = 4;
+    /// <summary>What a key told it holds too many streams should wait: about a heartbeat, in which a dead one is noticed.</summary>
+    public const int StreamRetryAfterSeconds = 15;
 
     private long _head = -1;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,18 +129,29 @@ internal static class ExchangeStream
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    public static async Task<IResult> StreamAsync(HttpContext http, ExchangeHead head, IHostApplicationLifetime lifetime)
+    public static async Task<IResult> StreamAsync(HttpContext http, ExchangeHead head, ApiKeyStore keys, IHostApplicationLifetime lifetime)
     {
         var actor = Actor.From(http.User);
-        if (actor.OrganisationId is null)
+        if (actor.OrganisationId is null || !Guid.TryParse(actor.Id, out var keyId))
             return Web.Problems.Bad("The exchange serves member organisations.", StatusCodes.Status403Forbidden);
         string key = actor.Id;
         if (!head.TryOpenStream(key))
-            return Web.Problems.Bad($"A key holds at most {ExchangeHead.MaxStreamsPerKey} exchange streams at once.", StatusCodes.Status429TooManyRequests);
+        {
+            http.Response.Headers.RetryAfter = ExchangeHead.StreamRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Web.Problems.Bad($"A key holds at most {ExchangeHead.MaxStreamsPerKey} exchange streams at once; close one, or retry in {ExchangeHead.StreamRetryAfterSeconds} s.",
+                StatusCodes.Status429TooManyRequests);
+        }
         try
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            // A revocation through this process ends the stream at once; one through another process (or the key's
+            // expiry) is found by asking the database every ApiKeyStore.CacheFor, the same bound as for requests.
+            var revoked = keys.Revocation(keyId);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, revoked);
             var ct = stop.Token;
+            // Revoked between authentication and taking the token above: nothing would cancel it.
+            if (!await keys.IsActiveAsync(keyId, ct))
+                return Results.Empty;
+            var nextCheck = DateTime.UtcNow + ApiKeyStore.CacheFor;
             var response = http.Response;
             response.Headers.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
@@ -159,9 +172,17 @@ internal static class ExchangeStream
                     sent = current;
                 }
                 var changed = head.WaitBeyondAsync(sent);
+                var untilCheck = nextCheck - DateTime.UtcNow;
+                var delay = untilCheck < Heartbeat ? untilCheck : Heartbeat;
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var finished = await Task.WhenAny(changed, Task.Delay(Heartbeat, wait.Token));
+                var finished = await Task.WhenAny(changed, Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, wait.Token));
                 wait.Cancel();
+                if (DateTime.UtcNow >= nextCheck)
+                {
+                    if (!await StillActiveAsync(keys, keyId, ct))
+                        break;
+                    nextCheck = DateTime.UtcNow + ApiKeyStore.CacheFor;
+                }
                 if (finished != changed && !ct.IsCancellationRequested)
                 {
                     await response.WriteAsync(": heartbeat\n\n", ct);
@@ -180,5 +201,18 @@ internal static class ExchangeStream
             head.CloseStream(key);
         }
         return Results.Empty;
+    }
+
+    /// <summary>The periodic re-check; a database that does not answer keeps the stream (the next check tries again).</summary>
+    private static async Task<bool> StillActiveAsync(ApiKeyStore keys, Guid keyId, CancellationToken ct)
+    {
+        try
+        {
+            return await keys.IsActiveAsync(keyId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return true;
+        }
     }
 }

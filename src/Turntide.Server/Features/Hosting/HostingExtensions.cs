@@ -23,6 +23,7 @@ public static class HostingExtensions
         Check(options.QuarantineDisagreementShare is >= 0 and <= 1, "QuarantineDisagreementShare", "0 to 1");
         Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
+        Check(options.ApiKeyDefaultExpiryDays is >= 1 and <= Members.ApiKey.MaxExpiryDays, "ApiKeyDefaultExpiryDays", $"1 to {Members.ApiKey.MaxExpiryDays}");
         Check(options.QuarantineFloodMatches >= 1, "QuarantineFloodMatches", "at least 1");
         Check(options.QuarantineFloodWindowMinutes is >= 1 and <= 10_080, "QuarantineFloodWindowMinutes", "1 to 10080 (a week)");
         CheckHub(options.Hub);

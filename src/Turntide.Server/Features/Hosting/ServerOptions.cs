@@ -60,6 +60,9 @@ public sealed class ServerOptions
     /// <summary>Burst size of the per-key token bucket.</summary>
     public int ApiKeyBurst { get; set; } = 2000;
 
+    /// <summary>Days a new API key lasts when its creator names none (1 to <see cref="Members.ApiKey.MaxExpiryDays"/>).</summary>
+    public int ApiKeyDefaultExpiryDays { get; set; } = 90;
+
     /// <summary>Disagreeing members that quarantine a shared item at once (with <see cref="QuarantineDisagreementShare"/>).</summary>
     public int QuarantineDisagreements { get; set; } = 3;
 

@@ -8,7 +8,8 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>Optional TOTP (ASP.NET Core Identity's authenticator support).</summary>
 [Authorize(Policy = Policies.PageSignedIn)]
-public sealed class AccountModel(UserManager<Person> users, SignInManager<Person> signIn, AuditLog audit) : TurntidePage
+public sealed class AccountModel(UserManager<Person> users, SignInManager<Person> signIn, AuditLog audit, SessionStamps sessions,
+    IUserStore<Person> store) : TurntidePage
 {
     public Person? Person { get; private set; }
     public string? SharedKey { get; private set; }
@@ -31,6 +32,8 @@ public sealed class AccountModel(UserManager<Person> users, SignInManager<Person
         await users.SetTwoFactorEnabledAsync(Person!, true);
         scope.Record(Actor, "person.two_factor.enable", "person", Person!.Id.ToString(), null, new { two_factor = true });
         await scope.CommitAsync();
+        // The stamp changed with the setting: this browser gets a fresh cookie, other copies of the old one stop.
+        sessions.Forget(Person!.Id);
         await signIn.RefreshSignInAsync(Person!);
         Flash("Two-factor sign-in is on.");
         return RedirectToPage();
@@ -45,6 +48,8 @@ public sealed class AccountModel(UserManager<Person> users, SignInManager<Person
         await users.ResetAuthenticatorKeyAsync(Person!);
         scope.Record(Actor, "person.two_factor.disable", "person", Person!.Id.ToString(), null, new { two_factor = false });
         await scope.CommitAsync();
+        // The stamp changed with the setting: this browser gets a fresh cookie, other copies of the old one stop.
+        sessions.Forget(Person!.Id);
         await signIn.RefreshSignInAsync(Person!);
         Flash("Two-factor sign-in is off.");
         return RedirectToPage();
@@ -58,7 +63,10 @@ public sealed class AccountModel(UserManager<Person> users, SignInManager<Person
         var key = await users.GetAuthenticatorKeyAsync(Person);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(Person);
+            // Not ResetAuthenticatorKeyAsync: that also renews the security stamp, which would end the person's
+            // sessions merely for opening this page. A first key changes nothing that a session depends on.
+            await ((IUserAuthenticatorKeyStore<Person>)store).SetAuthenticatorKeyAsync(Person, users.GenerateNewAuthenticatorKey(), HttpContext.RequestAborted);
+            await users.UpdateAsync(Person);
             key = await users.GetAuthenticatorKeyAsync(Person);
         }
         SharedKey = key;

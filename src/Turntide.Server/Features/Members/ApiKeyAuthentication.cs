@@ -17,9 +17,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("The Authorization header is not a Bearer API key.");
-        var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var (key, refusal) = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (key is null)
-            return AuthenticateResult.Fail("The API key is unknown, revoked or malformed.");
+            return AuthenticateResult.Fail(refusal ?? "The API key is unknown, revoked or malformed.");
 
         var identity = new ClaimsIdentity(
         [
@@ -32,6 +32,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(MemberClaims.OrganisationKind, key.OrganisationKind),
             new Claim(MemberClaims.OrganisationName, key.OrganisationName),
         ], Scheme.Name);
+        if (key.Scope is not null)
+            identity.AddClaim(new Claim(MemberClaims.KeyScope, key.Scope));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
@@ -47,7 +49,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Results.Problem(statusCode: 403, title: "Forbidden",
-            detail: "This API key's role or organisation may not use this endpoint.").ExecuteAsync(Context);
+        var detail = Context.Items[KeyScopes.RefusalItem] as string ?? "This API key's role or organisation may not use this endpoint.";
+        await Results.Problem(statusCode: 403, title: "Forbidden", detail: detail).ExecuteAsync(Context);
     }
 }

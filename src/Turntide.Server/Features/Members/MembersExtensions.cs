@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Turntide.Server.Data;
 
@@ -19,6 +20,7 @@ public static class MembersExtensions
     private static IServiceCollection AddMembersServices(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<SessionStamps>();
         services.AddScoped<MembersService>();
         return services;
     }
@@ -44,9 +46,11 @@ public static class MembersExtensions
             cookie.AccessDeniedPath = "/denied";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            // Instead of Identity's validator, which looks every few minutes: a copied cookie must stop at once.
+            cookie.Events.OnValidatePrincipal = SessionStamps.ValidatePrincipalAsync;
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddAuthorization(Policies.Add);
+        services.AddSingleton<IAuthorizationHandler, KeyScopeHandler>();
         services.AddHostedService<ApiKeyUsageFlusher>();
         return builder;
     }

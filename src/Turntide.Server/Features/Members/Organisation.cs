@@ -38,4 +38,16 @@ public static class OrganisationKinds
         Auditor => [Roles.Admin, Roles.Auditor],
         _ => [],
     };
+
+    /// <summary>
+    /// What a new key or person is offered first: the allowed role with the least rights. In the forum that is the
+    /// moderator, not the auditor, whose role reads every organisation's audit trail.
+    /// </summary>
+    public static string LeastPrivilegedRole(string kind) => kind switch
+    {
+        Forum or Platform => Roles.Moderator,
+        Authority => Roles.AuthorityOfficer,
+        Auditor => Roles.Auditor,
+        _ => Roles.Moderator,
+    };
 }

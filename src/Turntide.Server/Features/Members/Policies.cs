@@ -50,20 +50,28 @@ public static class Policies
         ["read-audit"] = [Roles.Auditor, Roles.Admin],
     };
 
+    /// <summary>An API policy: API keys only, and a scoped key only within its scope (<see cref="KeyScopes"/>).</summary>
+    private static AuthorizationPolicyBuilder ApiKeys(AuthorizationPolicyBuilder p) =>
+        p.AddAuthenticationSchemes(ApiKeyScheme).AddRequirements(KeyScopeRequirement.Instance);
+
+    /// <summary>The capabilities the roles give together: what "raising" a role is measured by.</summary>
+    public static IReadOnlySet<string> CapabilitiesOf(IEnumerable<string> roles) =>
+        Capabilities.Where(c => c.Value.Intersect(roles).Any()).Select(c => c.Key).ToHashSet();
+
     public static void Add(AuthorizationOptions options)
     {
         string cookie = IdentityConstants.ApplicationScheme;
-        options.AddPolicy(ApiMatch, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["match"])
+        options.AddPolicy(ApiMatch, p => ApiKeys(p).RequireRole(Capabilities["match"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
-        options.AddPolicy(ApiReadBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["read-banks"])
+        options.AddPolicy(ApiReadBanks, p => ApiKeys(p).RequireRole(Capabilities["read-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
-        options.AddPolicy(ApiCurateBanks, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["curate-banks"])
+        options.AddPolicy(ApiCurateBanks, p => ApiKeys(p).RequireRole(Capabilities["curate-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
-        options.AddPolicy(ApiManageTaxonomy, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["manage-taxonomy"])
+        options.AddPolicy(ApiManageTaxonomy, p => ApiKeys(p).RequireRole(Capabilities["manage-taxonomy"])
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
-        options.AddPolicy(ApiGiveOpinion, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["give-opinion"])
+        options.AddPolicy(ApiGiveOpinion, p => ApiKeys(p).RequireRole(Capabilities["give-opinion"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
-        options.AddPolicy(ApiReviewQuarantine, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireRole(Capabilities["review-quarantine"])
+        options.AddPolicy(ApiReviewQuarantine, p => ApiKeys(p).RequireRole(Capabilities["review-quarantine"])
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
 
         options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());

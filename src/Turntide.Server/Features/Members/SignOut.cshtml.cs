@@ -6,12 +6,18 @@ using Turntide.Server.Features.Web;
 namespace Turntide.Server.Features.Members;
 
 [Authorize(Policy = Policies.PageSignedIn)]
-public sealed class SignOutModel(SignInManager<Person> signIn) : TurntidePage
+public sealed class SignOutModel(SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
 {
     public IActionResult OnGet() => LocalRedirect("/");
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // A new stamp: a copy of this cookie taken before sign-out stops working too, not only this browser's.
+        if (await users.GetUserAsync(User) is { } person)
+        {
+            await users.UpdateSecurityStampAsync(person);
+            sessions.Forget(person.Id);
+        }
         await signIn.SignOutAsync();
         return RedirectToPage("/Members/SignIn");
     }

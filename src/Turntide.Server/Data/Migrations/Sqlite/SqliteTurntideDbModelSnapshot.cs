@@ -498,6 +498,9 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("CreatedByPersonId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT");
 
@@ -520,6 +523,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("SecretHash")
@@ -614,6 +621,9 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PasswordResetExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PhoneNumber")
