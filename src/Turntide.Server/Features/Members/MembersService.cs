@@ -129,9 +129,10 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
             throw new DomainException($"The {what} is empty.");
         if (value.Length > maxLength)
             throw new DomainException($"The {what} is {value.Length} characters long; the limit is {maxLength}.");
+        // One-line fields: not even tab or a line break.
         if (value.Any(char.IsControl))
-            throw new DomainException($"The {what} contains control characters.");
-        return value;
+            throw new DomainException($"The {what} contains control characters; it is one line of text.");
+        return TextRules.Require(value, what)!;
     }
 
     private static void Check(IdentityResult result)
