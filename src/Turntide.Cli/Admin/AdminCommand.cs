@@ -74,12 +74,15 @@ internal static class AdminCommand
         var role = new Option<string>("--role") { Description = "The key's role.", Required = true };
         role.AcceptOnlyFromAmong([.. Roles.All]);
         var name = new Option<string>("--name") { Description = "What the key is for.", DefaultValueFactory = _ => "api key" };
-        var command = new Command("create-key", "Create an API key; the key is the last line printed, shown only once.") { data, org, role, name };
+        var scope = new Option<string?>("--scope") { Description = "Narrow the key: node (a platform node's key at the hub, the only key that reports match counts), match or read." };
+        scope.AcceptOnlyFromAmong([.. ApiKey.Scopes]);
+        var command = new Command("create-key", "Create an API key; the key is the last line printed, shown only once.") { data, org, role, name, scope };
         command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (members, _, stdout) =>
         {
             var organisation = await members.FindOrganisationAsync(parse.GetValue(org)!, ct);
-            var (key, secret) = await members.CreateKeyAsync(Operator(), organisation.Id, parse.GetValue(role)!, parse.GetValue(name)!, ct);
-            stdout.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}; store it now, it is not shown again:");
+            var (key, secret) = await members.CreateKeyAsync(Operator(), organisation.Id, parse.GetValue(role)!, parse.GetValue(name)!, parse.GetValue(scope), ct);
+            string scoped = key.Scope is null ? "" : $" with scope {key.Scope}";
+            stdout.WriteLine($"created key {key.Prefix} for {organisation.Name} as {key.Role}{scoped}; store it now, it is not shown again:");
             stdout.WriteLine(secret);
         }));
         return command;

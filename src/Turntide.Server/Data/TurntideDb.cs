@@ -70,6 +70,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
             e.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength);
             e.Property(k => k.Prefix).HasMaxLength(32);
             e.Property(k => k.Role).HasMaxLength(32);
+            e.Property(k => k.Scope).HasMaxLength(ApiKey.MaxScopeLength);
             e.HasIndex(k => k.Prefix).IsUnique();
             e.HasOne(k => k.Organisation).WithMany().HasForeignKey(k => k.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });

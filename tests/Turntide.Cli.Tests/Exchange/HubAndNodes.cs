@@ -39,9 +39,9 @@ public sealed class HubAndNodes : IAsyncLifetime
         ForumKey = await Key(hubData, "Forum", "admin");
         foreach (var org in new[] { "Platform A", "Platform B", "Platform C" })
             await Admin("create-org", "--data", hubData, "--name", org, "--kind", "platform");
-        HubKeyA = await Key(hubData, "Platform A", "analyst");
-        HubKeyB = await Key(hubData, "Platform B", "analyst");
-        HubKeyC = await Key(hubData, "Platform C", "analyst");
+        HubKeyA = await Key(hubData, "Platform A", "analyst", "node");
+        HubKeyB = await Key(hubData, "Platform B", "analyst", "node");
+        HubKeyC = await Key(hubData, "Platform C", "analyst", "node");
         await Admin("create-org", "--data", dataA, "--name", "Platform A", "--kind", "platform");
         NodeKeyA = await Key(dataA, "Platform A", "analyst");
         await Admin("create-org", "--data", dataC, "--name", "Platform C", "--kind", "platform");
@@ -128,9 +128,10 @@ public sealed class HubAndNodes : IAsyncLifetime
 
     private static string s_lastOutput = "";
 
-    private static async Task<string> Key(string data, string org, string role)
+    /// <summary>A key made with <c>turntide admin create-key</c>; a node's key at the hub has the scope <c>node</c>.</summary>
+    private static async Task<string> Key(string data, string org, string role, string? scope = null)
     {
-        await Admin("create-key", "--data", data, "--org", org, "--role", role);
+        await Admin(["create-key", "--data", data, "--org", org, "--role", role, .. scope is null ? Array.Empty<string>() : ["--scope", scope]]);
         return s_lastOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
     }
 }

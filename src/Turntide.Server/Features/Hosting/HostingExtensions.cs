@@ -25,6 +25,8 @@ public static class HostingExtensions
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
         Check(options.QuarantineFloodMatches >= 1, "QuarantineFloodMatches", "at least 1");
         Check(options.QuarantineFloodWindowMinutes is >= 1 and <= 10_080, "QuarantineFloodWindowMinutes", "1 to 10080 (a week)");
+        Check(options.QuarantineFloodMembers is >= 2 and <= 100, "QuarantineFloodMembers", "2 to 100 (one member alone never quarantines)");
+        Check(options.MatchReportsPerMinute is >= 1 and <= 60_000, "MatchReportsPerMinute", "1 to 60000");
         CheckHub(options.Hub);
         builder.Services.AddSingleton(Options.Create(options));
         // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.

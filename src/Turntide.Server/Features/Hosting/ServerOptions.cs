@@ -72,6 +72,15 @@ public sealed class ServerOptions
     /// <summary>The sliding window, in minutes, over which match-flood reports are summed.</summary>
     public int QuarantineFloodWindowMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Members whose match reports together quarantine an item: each member counts at most
+    /// <see cref="QuarantineFloodMatches"/> / this, so one member alone only puts an item under review.
+    /// </summary>
+    public int QuarantineFloodMembers { get; set; } = 2;
+
+    /// <summary>Match reports one node key may send per minute (429 with Retry-After beyond).</summary>
+    public int MatchReportsPerMinute { get; set; } = 60;
+
     /// <summary>The forum hub a node takes its banks from and contributes to (role <c>node</c>).</summary>
     public HubOptions Hub { get; set; } = new();
 

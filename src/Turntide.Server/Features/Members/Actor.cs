@@ -38,4 +38,6 @@ public static class MemberClaims
     public const string OrganisationName = "turntide:org_name";
     public const string ActorKind = "turntide:actor";
     public const string DisplayName = "turntide:display_name";
+    /// <summary>An API key's scope (<see cref="ApiKey.Scopes"/>), absent for a key with its role's full rights.</summary>
+    public const string KeyScope = "turntide:scope";
 }

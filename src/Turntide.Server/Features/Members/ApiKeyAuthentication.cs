@@ -21,7 +21,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (key is null)
             return AuthenticateResult.Fail("The API key is unknown, revoked or malformed.");
 
-        var identity = new ClaimsIdentity(
+        List<Claim> claims =
         [
             new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()),
             new Claim(ClaimTypes.Name, $"{key.Prefix} ({key.Name})"),
@@ -31,7 +31,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(MemberClaims.OrganisationId, key.OrganisationId.ToString()),
             new Claim(MemberClaims.OrganisationKind, key.OrganisationKind),
             new Claim(MemberClaims.OrganisationName, key.OrganisationName),
-        ], Scheme.Name);
+        ];
+        if (key.Scope is not null)
+            claims.Add(new Claim(MemberClaims.KeyScope, key.Scope));
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>A key as the authentication handler needs it.</summary>
 public sealed record KeyIdentity(Guid Id, string Prefix, string Name, byte[] SecretHash, Guid OrganisationId,
-    string OrganisationName, string OrganisationKind, string Role, bool Revoked);
+    string OrganisationName, string OrganisationKind, string Role, bool Revoked, string? Scope = null);
 
 /// <summary>
 /// Generates, checks and remembers API keys. A key is <c>tt_</c> + 12 characters of public prefix + <c>_</c>
@@ -91,7 +91,7 @@ public sealed class ApiKeyStore(IServiceScopeFactory scopes)
         var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
         return await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
             .Select(k => new KeyIdentity(k.Id, k.Prefix, k.Name, k.SecretHash, k.OrganisationId, k.Organisation!.Name,
-                k.Organisation.Kind, k.Role, k.RevokedAt != null))
+                k.Organisation.Kind, k.Role, k.RevokedAt != null, k.Scope))
             .FirstOrDefaultAsync(ct);
     }
 

@@ -68,7 +68,12 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
     }
 
     /// <summary>Creates a key and returns it with its secret, which is never shown again.</summary>
-    public async Task<(ApiKey Key, string Secret)> CreateKeyAsync(Actor actor, Guid organisationId, string role, string name, CancellationToken ct = default)
+    public Task<(ApiKey Key, string Secret)> CreateKeyAsync(Actor actor, Guid organisationId, string role, string name, CancellationToken ct = default) =>
+        CreateKeyAsync(actor, organisationId, role, name, keyScope: null, ct);
+
+    /// <summary>Creates a key narrowed to a scope (<see cref="ApiKey.Scopes"/>; null for the role's full rights).</summary>
+    public async Task<(ApiKey Key, string Secret)> CreateKeyAsync(Actor actor, Guid organisationId, string role, string name, string? keyScope,
+        CancellationToken ct = default)
     {
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == organisationId, ct)
             ?? throw new DomainException("No such organisation.", StatusCodes.Status404NotFound);
@@ -76,12 +81,15 @@ public sealed class MembersService(TurntideDb db, UserManager<Person> users, Aud
             throw new DomainException("Only an admin of this organisation or of the forum operator may create its keys.", StatusCodes.Status403Forbidden);
         name = RequireText(name, "key name", ApiKey.MaxNameLength);
         CheckRoles(org, [role]);
+        keyScope = string.IsNullOrWhiteSpace(keyScope) ? null : keyScope.Trim().ToLowerInvariant();
+        if (keyScope is not null && !ApiKey.Scopes.Contains(keyScope))
+            throw new DomainException($"A key's scope is one of {string.Join(", ", ApiKey.Scopes)}, or none for the role's full rights.");
 
         var (prefix, secret, hash) = ApiKeyStore.Generate();
         await using var scope = await audit.BeginAsync(ct);
         var key = new ApiKey
         {
-            Name = name, Prefix = prefix, SecretHash = hash, OrganisationId = org.Id, Role = role,
+            Name = name, Prefix = prefix, SecretHash = hash, OrganisationId = org.Id, Role = role, Scope = keyScope,
             CreatedAt = Timestamps.Now(), CreatedByPersonId = actor.Kind == Actor.PersonKind && Guid.TryParse(actor.Id, out var p) ? p : null,
         };
         db.ApiKeys.Add(key);
