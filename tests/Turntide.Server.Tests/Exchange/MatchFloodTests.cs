@@ -87,6 +87,9 @@ public sealed class MatchFloodTests
         var review = Assert.Single((await w.Operator.GetFromJsonAsync<List<QuarantineCaseDto>>("/api/v1/quarantine", Json.Options))!);
         Assert.True(review.UnderReview);
         Assert.StartsWith("Match flood under review: 10200 matches from 2 member(s)", review.Reason);
+        using var operatorPage = await w.Server.SignedInAsync(Roles.Analyst, OrganisationKinds.Forum);
+        var page = await operatorPage.GetStringAsync("/quarantine");
+        Assert.Contains("data-testid=\"under-review\">Under review: still matching", page);
         Assert.Empty((await ReportAsync(w.B, (w.Item, 10_000))).Quarantined);
         Assert.Equal("enabled", await StatusAsync(w, w.Item));
 

@@ -68,7 +68,7 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
             .Select(g => (Id: g.Key, Weighted: g.Sum(m => Math.Min(m.Sum, share)), Members: g.Count(m => m.Sum > 0), Reported: g.Sum(m => m.Sum)))
             .Where(f => f.Weighted >= share).OrderBy(f => f.Id).ToList();
         var quarantined = new List<Guid>();
-        var underReview = new List<Guid>();
+        var reviews = new Dictionary<Guid, string>();
         foreach (var flood in floods)
         {
             string counts = $"{flood.Reported} matches from {flood.Members} member(s) in {o.QuarantineFloodWindowMinutes} min";
@@ -82,10 +82,10 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
             {
                 string reason = $"Match flood under review: {counts}; one member's share is {share} of the {o.QuarantineFloodMatches} that, " +
                     $"from at least {o.QuarantineFloodMembers} members, quarantine it. The item goes on matching until the operator or a second member confirms.";
-                if (await opinions.OpenReviewAsync(actor, flood.Id, reason, ct))
-                    underReview.Add(flood.Id);
+                reviews[flood.Id] = reason;
             }
         }
+        var underReview = await opinions.OpenReviewsAsync(actor, reviews, ct);
         // Old minutes are of no further use; dropping them here keeps the table to one window.
         await db.MatchFloodCounts.Where(c => c.Minute < since).ExecuteDeleteAsync(ct);
         return new MatchReportResult(known.Count, quarantined, underReview);

@@ -104,21 +104,31 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
     }
 
     /// <summary>
-    /// Puts an enabled item under review: a case opens in the operator's queue and the item goes on matching, until the
-    /// operator decides or a second member confirms. False when it is not enabled or already has an open case.
+    /// Puts enabled items under review, all in one audited transaction (a report may name a thousand): a case opens in
+    /// the operator's queue for each and the items go on matching, until the operator decides or a second member
+    /// confirms. Items not enabled, or with an open case already, are left as they are. Returns those put under review.
     /// </summary>
-    public async Task<bool> OpenReviewAsync(Actor actor, Guid contentId, string reason, CancellationToken ct = default)
+    public async Task<List<Guid>> OpenReviewsAsync(Actor actor, IReadOnlyDictionary<Guid, string> reasons, CancellationToken ct = default)
     {
-        var content = await banks.LoadContentAsync(contentId, ct);
+        if (reasons.Count == 0)
+            return [];
+        var ids = reasons.Keys.ToList();
         await using var scope = await audit.BeginAsync(ct);
-        if (content.Status != ContentStatus.Enabled
-            || await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct))
-            return false;
-        var queued = new QuarantineCase { ContentId = content.Id, Reason = Shorten(reason), OpenedAt = Timestamps.Now() };
-        db.QuarantineCases.Add(queued);
-        scope.Record(actor, "quarantine.review", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+        var enabled = await db.Contents.Where(c => ids.Contains(c.Id) && c.Status == ContentStatus.Enabled).Select(c => c.Id).ToListAsync(ct);
+        var withCase = (await db.QuarantineCases.Where(q => ids.Contains(q.ContentId) && q.State == QuarantineCase.Open)
+            .Select(q => q.ContentId).ToListAsync(ct)).ToHashSet();
+        var opened = enabled.Where(id => !withCase.Contains(id)).Order().ToList();
+        if (opened.Count == 0)
+            return [];
+        var now = Timestamps.Now();
+        foreach (var id in opened)
+        {
+            var queued = new QuarantineCase { ContentId = id, Reason = Shorten(reasons[id]), OpenedAt = now };
+            db.QuarantineCases.Add(queued);
+            scope.Record(actor, "quarantine.review", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+        }
         await scope.CommitAsync(ct);
-        return true;
+        return opened;
     }
 
     private async Task QuarantineAsync(AuditScope scope, Actor actor, BankContent content, string reason, DateTime now, CancellationToken ct)
