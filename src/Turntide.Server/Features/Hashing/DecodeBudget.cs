@@ -85,16 +85,26 @@ public sealed class DecodeBudget(IOptions<ServerOptions> options)
         }
     }
 
+    /// <summary>Pixels above which a decode's buffer is not pooled (<see cref="PixelBuffers.MaxPooledBytes"/> of RGBA).</summary>
+    private const long UnpooledPixels = PixelBuffers.MaxPooledBytes / 4;
+
     private void Release(long pixels)
     {
         TaskCompletionSource released;
+        bool idle;
         lock (_lock)
         {
             _inUse -= pixels;
+            idle = _inUse == 0;
             released = _released;
             _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         released.TrySetResult();
+        // A huge image's buffers are garbage now, but a quiet server would not collect them for a long while, and the
+        // process would keep their memory. Once nothing is being decoded, collect and hand the memory back to the system
+        // (off the request's thread; rare: only after images too large for the pool).
+        if (idle && pixels > UnpooledPixels)
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true), null);
     }
 
     private sealed class Lease(DecodeBudget? budget, long pixels) : IDisposable
