@@ -20,4 +20,23 @@ public sealed class ImageDecoder : IImageDecoder
         }
         return SkiaImageDecoder.Instance.Decode(encoded, limits);
     }
+
+    /// <summary>
+    /// The pixels an image's header declares (width times height), read without decoding: what a decode of it will
+    /// allocate for. Null when the bytes are not an image the decoders read or the header is unreadable.
+    /// </summary>
+    public static unsafe long? DeclaredPixels(ReadOnlySpan<byte> encoded)
+    {
+        if (ImageFormats.Sniff(encoded) is not { Supported: true })
+            return null;
+        fixed (byte* bytes = encoded)
+        {
+            using var data = SkiaSharp.SKData.Create((IntPtr)bytes, encoded.Length);
+            using var stream = new SkiaSharp.SKMemoryStream(data);
+            using var codec = SkiaSharp.SKCodec.Create(stream, out _);
+            if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+                return null;
+            return (long)codec.Info.Width * codec.Info.Height;
+        }
+    }
 }

@@ -51,7 +51,7 @@ public sealed class SkiaImageDecoder : IImageDecoder
             // No colour space: the pixels stay as encoded, as the reference's decoder leaves them.
             var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
             int length = checked((int)(pixels * 4));
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            var buffer = PixelBuffers.Rent(length);
             try
             {
                 SKCodecResult result;
@@ -68,11 +68,11 @@ public sealed class SkiaImageDecoder : IImageDecoder
                     });
                 }
                 var raster = new Raster(buffer.AsMemory(0, length), info.Width, info.Height, 4);
-                return new DecodedImage(raster, format, () => ArrayPool<byte>.Shared.Return(buffer));
+                return new DecodedImage(raster, format, () => PixelBuffers.Return(buffer));
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                PixelBuffers.Return(buffer);
                 throw;
             }
         }

@@ -49,7 +49,7 @@ internal static partial class TurboJpegDecoder
                 return null; // the general decoder refuses it with the standard message
             int channels = colorspace == ColorspaceGray ? 1 : 3;
             int length = checked((int)(pixels * channels));
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            var buffer = PixelBuffers.Rent(length);
             int status;
             fixed (byte* destination = buffer)
             {
@@ -58,11 +58,11 @@ internal static partial class TurboJpegDecoder
             }
             if (status != 0)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                PixelBuffers.Return(buffer);
                 return null;
             }
             var raster = new Raster(buffer.AsMemory(0, length), width, height, channels);
-            return new DecodedImage(raster, "jpeg", () => ArrayPool<byte>.Shared.Return(buffer));
+            return new DecodedImage(raster, "jpeg", () => PixelBuffers.Return(buffer));
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Turntide.Server.Features.Hosting;
 
 namespace Turntide.Server.Data;
@@ -14,18 +15,29 @@ public static class DataExtensions
         {
             case "sqlite":
                 var sqlite = options.SqliteConnectionString;
-                services.AddDbContextPool<TurntideDb, SqliteTurntideDb>(o => o.UseSqlite(sqlite));
+                services.AddDbContextPool<TurntideDb, SqliteTurntideDb>((sp, o) => Intercepted(sp, o.UseSqlite(sqlite)));
                 break;
             case "postgres" or "postgresql":
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                     throw new InvalidOperationException("Turntide:DatabaseProvider is postgres but Turntide:ConnectionString is empty.");
                 var postgres = options.ConnectionString;
-                services.AddDbContextPool<TurntideDb, PostgresTurntideDb>(o => o.UseNpgsql(postgres));
+                services.AddDbContextPool<TurntideDb, PostgresTurntideDb>((sp, o) => Intercepted(sp, o.UseNpgsql(postgres)));
                 break;
             default:
                 throw new InvalidOperationException($"Turntide:DatabaseProvider must be sqlite or postgres, not '{options.DatabaseProvider}'.");
         }
         return services;
+    }
+
+    /// <summary>
+    /// Interceptors registered as services join every context: the server's write-health tracker, and the seam through
+    /// which tests make writes fail as a full disk would.
+    /// </summary>
+    private static void Intercepted(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        var interceptors = services.GetServices<IInterceptor>().ToList();
+        if (interceptors.Count > 0)
+            options.AddInterceptors(interceptors);
     }
 
     /// <summary>

@@ -43,9 +43,9 @@ public sealed class HubAndNodes : IAsyncLifetime
         ForumKey = await Key(hubData, "Forum", "admin");
         foreach (var org in new[] { "Platform A", "Platform B", "Platform C" })
             await Admin("create-org", "--data", hubData, "--name", org, "--kind", "platform");
-        // The nodes' keys on the hub have the node scope: what a node needs is all it gets.
+        // The members' keys on the hub have the node scope: what a node needs is all it gets.
         HubKeyA = await Key(hubData, "Platform A", "analyst", "node");
-        HubKeyB = await Key(hubData, "Platform B", "analyst");
+        HubKeyB = await Key(hubData, "Platform B", "analyst", "node");
         HubKeyC = await Key(hubData, "Platform C", "analyst", "node");
         await Admin("create-org", "--data", dataA, "--name", "Platform A", "--kind", "platform");
         NodeKeyA = await Key(dataA, "Platform A", "analyst");

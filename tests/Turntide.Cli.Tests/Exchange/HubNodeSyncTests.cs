@@ -110,7 +110,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task AMatchFloodReportedByANodeQuarantinesTheItemOnEveryNode()
+    public async Task AMatchFloodFromOneNodePutsTheItemUnderReviewAndASecondMembersFloodQuarantinesItOnEveryNode()
     {
         using var b = servers.Hub.Client(servers.HubKeyB);
         using var forum = servers.Hub.Client(servers.ForumKey);
@@ -120,13 +120,31 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         var id = await ContributeAsync(b, HubAndNodes.SharedBank, md5);
         await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new item");
         await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new item");
+
+        // One member alone, however many matches its node reports, only puts the item under review: it goes on matching.
         for (int i = 0; i < HubAndNodes.FloodThreshold; i++)
             await MatchesAsync(a, md5);
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the flooding item");
-        var queue = await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"));
-        var opened = Assert.Single(queue.EnumerateArray(), q => q.GetProperty("content_id").GetGuid() == id);
-        Assert.StartsWith("Match flood", opened.GetProperty("reason").GetString());
+        System.Text.Json.JsonElement opened = default;
+        await EventuallyAsync(async () =>
+        {
+            var queue = await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"));
+            opened = queue.EnumerateArray().FirstOrDefault(q => q.GetProperty("content_id").GetGuid() == id);
+            return opened.ValueKind != System.Text.Json.JsonValueKind.Undefined;
+        }, "the hub puts the flooding item under review");
+        Assert.True(opened.GetProperty("under_review").GetBoolean());
+        Assert.StartsWith("Match flood under review", opened.GetProperty("reason").GetString());
+        Assert.Contains(id, await MatchesAsync(c, md5));
+        Assert.Contains(id, await MatchesAsync(a, md5));
+
+        // A second member's node reporting its share confirms: the item leaves matching on every node.
+        for (int i = 0; i < HubAndNodes.FloodThreshold; i++)
+            await MatchesAsync(c, md5);
         await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the flooding item");
+        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the flooding item");
+        var confirmed = Assert.Single((await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"))).EnumerateArray(),
+            q => q.GetProperty("content_id").GetGuid() == id);
+        Assert.False(confirmed.GetProperty("under_review").GetBoolean());
+        Assert.StartsWith("Match flood: ", confirmed.GetProperty("reason").GetString());
     }
 
     [Fact]

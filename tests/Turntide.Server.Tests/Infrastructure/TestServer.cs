@@ -117,8 +117,8 @@ public sealed partial class TestServer : IAsyncDisposable
     public Task<Organisation> CreateOrgAsync(string kind, string? name = null) =>
         InScopeAsync(s => s.GetRequiredService<MembersService>().CreateOrganisationAsync(Operator, name ?? $"{kind} {Guid.NewGuid():n}", kind));
 
-    public async Task<string> CreateKeyAsync(Guid organisationId, string role, string name = "test key") =>
-        (await InScopeAsync(s => s.GetRequiredService<MembersService>().CreateKeyAsync(Operator, organisationId, role, name))).Secret;
+    public async Task<string> CreateKeyAsync(Guid organisationId, string role, string name = "test key", string? scope = null) =>
+        (await InScopeAsync(s => s.GetRequiredService<MembersService>().CreateKeyAsync(Operator, organisationId, new NewKey(name, role, scope)))).Secret;
 
     /// <summary>An organisation of a fitting kind and a key with the role.</summary>
     public async Task<string> KeyForRoleAsync(string role, string? kind = null)

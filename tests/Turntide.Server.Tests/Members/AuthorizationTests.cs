@@ -80,7 +80,9 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
         yield return new("GET", "/api/v1/exchange/updates?limit=5", () => null, Matches);
         yield return new("GET", "/api/v1/exchange/stream", () => null, Matches);
         yield return new("GET", "/api/v1/exchange/snapshot", () => null, Matches);
-        yield return new("POST", "/api/v1/exchange/match-reports", () => Json("""{"items":[]}"""), Matches);
+        // Only a node key reports match counts; the fixture's keys carry their role's full rights and no scope
+        // (node keys: ANodeKeyOfAMemberIsTheOnlyKeyThatSendsMatchReports).
+        yield return new("POST", "/api/v1/exchange/match-reports", () => Json("""{"items":[]}"""), _ => false);
         yield return new("GET", "/api/v1/exchange/status", () => null, Matches);
         // No such bank: a role the policy lets through gets 404, any other 403.
         yield return new("PUT", "/api/v1/banks/NOSUCHBANK/sharing", () => Json("""{"private":false,"members":[]}"""), Curates);
@@ -111,6 +113,21 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
                 if (allowed == refused || (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.Unauthorized)
                     failures.Add($"{p} {c.Method} {c.Path}: {(int)response.StatusCode}, expected {(allowed ? "allowed" : "403")}");
             }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task ANodeKeyOfAMemberIsTheOnlyKeyThatSendsMatchReports()
+    {
+        var failures = new List<string>();
+        foreach (var p in fixture.Principals)
+        {
+            using var node = fixture.Server.WithKey(await fixture.Server.CreateKeyAsync(p.OrganisationId, p.Role, "node sync", KeyScopes.Node));
+            using var response = await node.PostAsync("/api/v1/exchange/match-reports", new StringContent("""{"items":[]}""", Encoding.UTF8, "application/json"));
+            var expected = Matches(p) ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+            if (response.StatusCode != expected)
+                failures.Add($"node key {p}: {(int)response.StatusCode}, expected {(int)expected}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }

@@ -13,7 +13,7 @@ namespace Turntide.Server.Features.Audit;
 /// Appends chained entries in the same transaction as the change they describe, so that a change is never
 /// stored without its entry, nor an entry without its change.
 /// </summary>
-public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null)
+public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, Health.WriteHealth? health = null)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -33,10 +33,11 @@ public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null)
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (db.Database.IsNpgsql())
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken);
-            return new AuditScope(db, transaction, s_appendLock, commits);
+            return new AuditScope(db, transaction, s_appendLock, commits, health);
         }
-        catch
+        catch (Exception e)
         {
+            health?.Failed(e);
             s_appendLock.Release();
             throw;
         }
@@ -90,7 +91,8 @@ public sealed record AuditVerification(long VerifiedEntries, long? FirstBadSeque
 }
 
 /// <summary>An open audited transaction. Dispose without <see cref="CommitAsync"/> rolls everything back.</summary>
-public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null) : IAsyncDisposable
+public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null,
+    Health.WriteHealth? health = null) : IAsyncDisposable
 {
     private readonly List<AuditEntry> _pending = [];
     private bool _released;
@@ -132,8 +134,17 @@ public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction,
             previous = entry.Hash;
             db.AuditEntries.Add(entry);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            health?.Failed(e);
+            throw;
+        }
+        health?.Succeeded();
         Release();
         LastSequence = _pending.Count > 0 ? sequence : 0;
         if (_pending.Count > 0)

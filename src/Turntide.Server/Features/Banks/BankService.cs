@@ -44,6 +44,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         description = (description ?? "").Trim();
         if (description.Length > Bank.MaxDescriptionLength)
             throw new DomainException($"The description is {description.Length} characters long; the limit is {Bank.MaxDescriptionLength}.");
+        TextRules.Require(description, "description");
         if (actor.OrganisationId is null)
             throw new DomainException("A bank needs an owner organisation.");
         var normalized = name.ToUpperInvariant();
@@ -236,6 +237,6 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         note = note.Trim();
         return note.Length > BankContent.MaxNoteLength
             ? throw new DomainException($"The note is {note.Length} characters long; the limit is {BankContent.MaxNoteLength}.")
-            : note;
+            : TextRules.Require(note, "note");
     }
 }

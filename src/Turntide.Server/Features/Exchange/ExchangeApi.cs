@@ -24,8 +24,9 @@ public static class ExchangeApi
             .WithSummary("Server-Sent Events: the feed's head (event 'head', data {\"head\": sequence}) whenever it moves; a comment line every 15 s.");
         api.MapGet("/exchange/snapshot", Snapshot).WithTags("Exchange").WithName("ExchangeSnapshot").RequireAuthorization(Policies.ApiReadBanks)
             .WithSummary("JSON Lines: the checkpoint, every bank and item you may see, and an end line; then follow the feed from the checkpoint.");
-        api.MapPost("/exchange/match-reports", Report).WithTags("Exchange").WithName("ExchangeMatchReports").RequireAuthorization(Policies.ApiMatch)
-            .WithSummary("A node's match counts per shared item since its last report; an item matching too often is quarantined.");
+        api.MapPost("/exchange/match-reports", Report).WithTags("Exchange").WithName("ExchangeMatchReports").RequireAuthorization(Policies.ApiMatchReports)
+            .RequireRateLimiting(Web.WebExtensions.MatchReportRateLimit)
+            .WithSummary("A node's match counts per shared item since its last report (node keys only); an item matching too often goes under review, and is quarantined when members' shares together cross the threshold.");
         api.MapPut("/banks/{bank}/sharing", SetSharing).WithTags("Exchange").WithName("SetBankSharing").RequireAuthorization(Policies.ApiCurateBanks)
             .WithSummary("Make a bank private to its owner and named members, or shared with every member.");
         return api;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
@@ -12,20 +13,29 @@ public sealed record MatchReport(IReadOnlyList<MatchReportItem>? Items);
 
 public sealed record MatchReportItem(Guid ContentId, long Matches);
 
-/// <summary>Items counted (unknown or unseen items are skipped silently) and those the report pushed into quarantine.</summary>
-public sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quarantined);
+/// <summary>
+/// Items counted (items the caller's organisation cannot see, or that are not enabled, are skipped silently), those the
+/// report put under review, and those it pushed into quarantine.
+/// </summary>
+public sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quarantined, IReadOnlyList<Guid>? UnderReview = null);
 
 /// <summary>
 /// Match floods: one shared signal matching far more uploads than any real piece of content would (a hash of a blank
-/// frame, a logo) is usually a bad signal, and every member pays for it in false alerts. Nodes report their match
-/// counts per item; the hub sums them per minute over a sliding window across members, and quarantines an item whose
-/// sum crosses <see cref="ServerOptions.QuarantineFloodMatches"/> at once, through the same quarantine as disagreement,
-/// so the change reaches every node through the feed.
+/// frame, a logo) is usually a bad signal, and every member pays for it in false alerts. Members' nodes report their
+/// match counts per item; the hub sums them per minute over a sliding window. Each member's sum counts at most its share,
+/// <see cref="ServerOptions.QuarantineFloodMatches"/> / <see cref="ServerOptions.QuarantineFloodMembers"/>, so no member
+/// alone can take an item out of matching: a member reaching its share puts the item under review (a case in the
+/// operator's queue; the item goes on matching), and only the shares of at least
+/// <see cref="ServerOptions.QuarantineFloodMembers"/> members together quarantine it (or the operator's decision, or a
+/// second member's disagreement). Only items the member's nodes hold count: enabled items of banks it may see.
 /// </summary>
 public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<ServerOptions> options)
 {
     public const int MaxItems = 1000;
     public const long MaxMatchesPerItem = 1_000_000_000;
+
+    /// <summary>The most one member's reports count towards a flood in one window.</summary>
+    public static long MemberShare(ServerOptions o) => (o.QuarantineFloodMatches + o.QuarantineFloodMembers - 1) / o.QuarantineFloodMembers;
 
     public async Task<MatchReportResult> ReportAsync(Actor actor, MatchReport report, CancellationToken ct = default)
     {
@@ -38,33 +48,47 @@ public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<
             throw new DomainException($"matches is 0 to {MaxMatchesPerItem}.");
         var totals = items.Where(i => i.Matches > 0).GroupBy(i => i.ContentId).ToDictionary(g => g.Key, g => Math.Min(MaxMatchesPerItem, g.Sum(i => i.Matches)));
         var ids = totals.Keys.ToList();
-        var visibleBanks = db.Banks.VisibleTo(db, organisationId).Select(b => b.Id);
-        var known = await db.Contents.Where(c => ids.Contains(c.Id) && visibleBanks.Contains(c.BankId)).Select(c => c.Id).ToListAsync(ct);
+        // What the member's nodes hold, and so can match: enabled items of enabled banks it may see.
+        var visibleBanks = db.Banks.VisibleTo(db, organisationId).Where(b => b.Enabled).Select(b => b.Id);
+        var known = await db.Contents.Where(c => ids.Contains(c.Id) && visibleBanks.Contains(c.BankId) && c.Status == ContentStatus.Enabled)
+            .Select(c => c.Id).ToListAsync(ct);
         if (known.Count == 0)
-            return new MatchReportResult(0, []);
+            return new MatchReportResult(0, [], []);
 
+        var o = options.Value;
+        long share = MemberShare(o);
         var now = Timestamps.Now();
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        var since = minute.AddMinutes(-o.QuarantineFloodWindowMinutes + 1);
         foreach (var id in known)
             await AddCountAsync(id, organisationId, minute, totals[id], ct);
-        var o = options.Value;
-        var since = minute.AddMinutes(-o.QuarantineFloodWindowMinutes + 1);
-        var sums = await db.MatchFloodCounts.Where(c => known.Contains(c.ContentId) && c.Minute >= since)
-            .GroupBy(c => c.ContentId).Select(g => new { g.Key, Sum = g.Sum(c => c.Matches) }).ToListAsync(ct);
+        var perMember = await db.MatchFloodCounts.Where(c => known.Contains(c.ContentId) && c.Minute >= since)
+            .GroupBy(c => new { c.ContentId, c.OrganisationId }).Select(g => new { g.Key.ContentId, Sum = g.Sum(c => c.Matches) }).ToListAsync(ct);
+        var floods = perMember.GroupBy(m => m.ContentId)
+            .Select(g => (Id: g.Key, Weighted: g.Sum(m => Math.Min(m.Sum, share)), Members: g.Count(m => m.Sum > 0), Reported: g.Sum(m => m.Sum)))
+            .Where(f => f.Weighted >= share).OrderBy(f => f.Id).ToList();
         var quarantined = new List<Guid>();
-        foreach (var flood in sums.Where(s => s.Sum >= o.QuarantineFloodMatches).OrderBy(s => s.Key))
+        var reviews = new Dictionary<Guid, string>();
+        foreach (var flood in floods)
         {
-            string reason = $"Match flood: {flood.Sum} matches reported in {o.QuarantineFloodWindowMinutes} min (threshold {o.QuarantineFloodMatches}).";
-            if (await opinions.QuarantineAsync(actor, flood.Key, reason, ct))
-                quarantined.Add(flood.Key);
+            string counts = $"{flood.Reported} matches from {flood.Members} member(s) in {o.QuarantineFloodWindowMinutes} min";
+            if (flood.Weighted >= o.QuarantineFloodMatches && flood.Members >= o.QuarantineFloodMembers)
+            {
+                string reason = $"Match flood: {counts}, at least {o.QuarantineFloodMembers} members' shares of {share} (threshold {o.QuarantineFloodMatches}).";
+                if (await opinions.QuarantineAsync(actor, flood.Id, reason, ct))
+                    quarantined.Add(flood.Id);
+            }
+            else
+            {
+                string reason = $"Match flood under review: {counts}; one member's share is {share} of the {o.QuarantineFloodMatches} that, " +
+                    $"from at least {o.QuarantineFloodMembers} members, quarantine it. The item goes on matching until the operator or a second member confirms.";
+                reviews[flood.Id] = reason;
+            }
         }
-        // The flood has had its effect: counting starts afresh, so an item the operator restores is not quarantined
-        // again by the very matches that sent it to the queue.
-        if (quarantined.Count > 0)
-            await db.MatchFloodCounts.Where(c => quarantined.Contains(c.ContentId)).ExecuteDeleteAsync(ct);
+        var underReview = await opinions.OpenReviewsAsync(actor, reviews, ct);
         // Old minutes are of no further use; dropping them here keeps the table to one window.
         await db.MatchFloodCounts.Where(c => c.Minute < since).ExecuteDeleteAsync(ct);
-        return new MatchReportResult(known.Count, quarantined);
+        return new MatchReportResult(known.Count, quarantined, underReview);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ public static class HashingApi
     public static WebApplicationBuilder AddHashing(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MediaHasher>();
+        builder.Services.AddSingleton<DecodeBudget>();
         return builder;
     }
 
@@ -25,9 +26,10 @@ public static class HashingApi
         return api;
     }
 
-    private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, IOptions<ServerOptions> options, CancellationToken ct)
+    private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, DecodeBudget budget, IOptions<ServerOptions> options, CancellationToken ct)
     {
         using var upload = await UploadReader.ReadFileAsync(request, options.Value.MaxUploadBytes, ct);
+        using var decoding = await budget.AcquireForAsync(upload.Memory, ct);
         return TypedResults.Ok(await hasher.HashAsync(upload, ct));
     }
 }

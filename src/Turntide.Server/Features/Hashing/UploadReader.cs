@@ -17,6 +17,7 @@ public static class UploadReader
         private byte[]? _buffer = buffer;
 
         public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, length);
+        public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, length);
 
         /// <summary>A read-only stream over the upload, for hashers that read streams (video).</summary>
         public Stream OpenRead() => new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(Upload)), 0, length, writable: false);

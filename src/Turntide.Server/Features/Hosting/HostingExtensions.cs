@@ -12,6 +12,8 @@ public static class HostingExtensions
         _ = options.ParsedRoles;
         Check(options.MaxUploadBytes is >= 1024 and <= int.MaxValue - 1024 * 1024, "MaxUploadBytes", "1024 to 2146435071");
         Check(options.MaxImagePixels >= 1, "MaxImagePixels", "at least 1");
+        Check(options.MaxDecodingPixels >= options.MaxImagePixels, "MaxDecodingPixels", "at least MaxImagePixels (or the largest image allowed could never be decoded)");
+        Check(options.DecodeWaitMilliseconds is >= 0 and <= 60_000, "DecodeWaitMilliseconds", "0 to 60000");
         Check(options.MaxJsonBytes is >= 1024 and <= 256L * 1024 * 1024, "MaxJsonBytes", "1024 to 268435456");
         Check(options.MaxImportBytes is >= 1024, "MaxImportBytes", "at least 1024");
         Check(options.MaxImportLineBytes is >= 256 and <= 16 * 1024 * 1024, "MaxImportLineBytes", "256 to 16777216");
@@ -26,6 +28,8 @@ public static class HostingExtensions
         Check(options.ApiKeyDefaultExpiryDays is >= 1 and <= Members.ApiKey.MaxExpiryDays, "ApiKeyDefaultExpiryDays", $"1 to {Members.ApiKey.MaxExpiryDays}");
         Check(options.QuarantineFloodMatches >= 1, "QuarantineFloodMatches", "at least 1");
         Check(options.QuarantineFloodWindowMinutes is >= 1 and <= 10_080, "QuarantineFloodWindowMinutes", "1 to 10080 (a week)");
+        Check(options.QuarantineFloodMembers is >= 2 and <= 100, "QuarantineFloodMembers", "2 to 100 (one member alone never quarantines)");
+        Check(options.MatchReportsPerMinute is >= 1 and <= 60_000, "MatchReportsPerMinute", "1 to 60000");
         CheckHub(options.Hub);
         builder.Services.AddSingleton(Options.Create(options));
         // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.

@@ -33,6 +33,15 @@ public sealed class ServerOptions
     /// <summary>Largest decoded image, in pixels (checked from the header, before decoding).</summary>
     public long MaxImagePixels { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Pixels being decoded at once, over all requests (declared by the images' headers): about 5 bytes of memory each
+    /// while decoding, so the default (one largest image, or many photos) holds decoding near 350 MB.
+    /// </summary>
+    public long MaxDecodingPixels { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long an upload waits for decoding budget before it is refused with 503 and Retry-After.</summary>
+    public int DecodeWaitMilliseconds { get; set; } = 2000;
+
     /// <summary>Largest JSON request body, in bytes.</summary>
     public long MaxJsonBytes { get; set; } = 1024 * 1024;
 
@@ -74,6 +83,15 @@ public sealed class ServerOptions
 
     /// <summary>The sliding window, in minutes, over which match-flood reports are summed.</summary>
     public int QuarantineFloodWindowMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Members whose match reports together quarantine an item: each member counts at most
+    /// <see cref="QuarantineFloodMatches"/> / this, so one member alone only puts an item under review.
+    /// </summary>
+    public int QuarantineFloodMembers { get; set; } = 2;
+
+    /// <summary>Match reports one node key may send per minute (429 with Retry-After beyond).</summary>
+    public int MatchReportsPerMinute { get; set; } = 60;
 
     /// <summary>The forum hub a node takes its banks from and contributes to (role <c>node</c>).</summary>
     public HubOptions Hub { get; set; } = new();

@@ -77,7 +77,7 @@ public static class MatchingApi
         return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, Viewer(http), tally));
     }
 
-    private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher,
+    private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher, DecodeBudget budget,
         RetroactiveQueue retroactive, IOptions<ServerOptions> options, HubSync.MatchTally tally, CancellationToken ct)
     {
         var o = options.Value;
@@ -89,7 +89,9 @@ public static class MatchingApi
         if (UploadReader.IsMultipart(request))
         {
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
-            var hashed = hasher.Hash(upload.Span);
+            HashResultDto hashed;
+            using (await budget.AcquireForAsync(upload.Memory, ct))
+                hashed = hasher.Hash(upload.Span);
             var results = hashed.Signals
                 .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer, tally))
                 .ToList();

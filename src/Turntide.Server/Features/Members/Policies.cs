@@ -13,6 +13,7 @@ public static class Policies
 
     // API (Bearer keys)
     public const string ApiMatch = "api:match";
+    public const string ApiMatchReports = "api:match-reports";
     public const string ApiReadBanks = "api:read-banks";
     public const string ApiCurateBanks = "api:curate-banks";
     public const string ApiManageTaxonomy = "api:manage-taxonomy";
@@ -63,6 +64,9 @@ public static class Policies
         string cookie = IdentityConstants.ApplicationScheme;
         options.AddPolicy(ApiMatch, p => ApiKeys(p).RequireRole(Capabilities["match"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
+        // Match counts move items towards quarantine: only a member's node key sends them, never a person's role key.
+        options.AddPolicy(ApiMatchReports, p => ApiKeys(p).RequireRole(Capabilities["match"])
+            .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations).RequireClaim(MemberClaims.KeyScope, KeyScopes.Node));
         options.AddPolicy(ApiReadBanks, p => ApiKeys(p).RequireRole(Capabilities["read-banks"])
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(ApiCurateBanks, p => ApiKeys(p).RequireRole(Capabilities["curate-banks"])

@@ -73,5 +73,6 @@ public sealed class QuarantineCase
     public QuarantineCaseDto ToDto() => new(Id, ContentId, Reason, State, OpenedAt, ResolvedAt, ResolvedBy, Note);
 }
 
+/// <param name="UnderReview">Open, with the item still matching: a match flood waiting for the operator or a second member.</param>
 public sealed record QuarantineCaseDto(Guid Id, Guid ContentId, string Reason, string State, DateTime OpenedAt, DateTime? ResolvedAt,
-    string ResolvedBy, string Note);
+    string ResolvedBy, string Note, bool UnderReview = false);

@@ -65,12 +65,19 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
 
         var kinds = await db.Opinions.Where(o => o.ContentId == contentId).Select(o => o.Kind).ToListAsync(ct);
         var summary = OpinionSummary.Of(contentId, Status(content), kinds);
-        bool quarantine = content.Status == ContentStatus.Enabled && CrossesThreshold(summary)
-            && !await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct);
+        // An enabled item with an open case is under review (a match flood). A disagreement from a member whose nodes did
+        // not report the flood is the second member's confirmation: the item leaves matching.
+        bool underReview = content.Status == ContentStatus.Enabled
+            && await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct);
+        bool confirmsFlood = underReview && kind == OpinionKinds.Disagree
+            && !await db.MatchFloodCounts.AnyAsync(c => c.ContentId == contentId && c.OrganisationId == organisationId, ct);
+        bool quarantine = content.Status == ContentStatus.Enabled && (CrossesThreshold(summary) || confirmsFlood);
         if (quarantine)
         {
-            var reason = $"{summary.Disagree} of {summary.Total} members disagree (threshold {options.Value.QuarantineDisagreements} and {options.Value.QuarantineDisagreementShare:P0}).";
-            Quarantine(scope, actor, content, reason, now);
+            var reason = confirmsFlood && !CrossesThreshold(summary)
+                ? $"A second member disagrees with an item under review for a match flood ({actor.Name})."
+                : $"{summary.Disagree} of {summary.Total} members disagree (threshold {options.Value.QuarantineDisagreements} and {options.Value.QuarantineDisagreementShare:P0}).";
+            await QuarantineAsync(scope, actor, content, reason, now, ct);
             summary = summary with { Status = Status(content) };
         }
         await scope.CommitAsync(ct);
@@ -80,32 +87,75 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
     }
 
     /// <summary>
-    /// Quarantines an enabled item for another reason than opinions (a match flood reported by nodes): it stops matching
-    /// at once and waits in the same queue. False when it is not enabled or already has an open case.
+    /// Quarantines an enabled item for another reason than opinions (a match flood confirmed by a second member): it stops
+    /// matching at once and waits in the same queue, in the case its review opened if it is under review. False when it
+    /// is not enabled.
     /// </summary>
     public async Task<bool> QuarantineAsync(Actor actor, Guid contentId, string reason, CancellationToken ct = default)
     {
         var content = await banks.LoadContentAsync(contentId, ct);
         await using var scope = await audit.BeginAsync(ct);
-        if (content.Status != ContentStatus.Enabled
-            || await db.QuarantineCases.AnyAsync(q => q.ContentId == contentId && q.State == QuarantineCase.Open, ct))
+        if (content.Status != ContentStatus.Enabled)
             return false;
-        Quarantine(scope, actor, content, reason, Timestamps.Now());
+        await QuarantineAsync(scope, actor, content, reason, Timestamps.Now(), ct);
         await scope.CommitAsync(ct);
         catalog.Upsert(BankService.ToCatalog(content));
         return true;
     }
 
-    private void Quarantine(AuditScope scope, Actor actor, BankContent content, string reason, DateTime now)
+    /// <summary>
+    /// Puts enabled items under review, all in one audited transaction (a report may name a thousand): a case opens in
+    /// the operator's queue for each and the items go on matching, until the operator decides or a second member
+    /// confirms. Items not enabled, or with an open case already, are left as they are. Returns those put under review.
+    /// </summary>
+    public async Task<List<Guid>> OpenReviewsAsync(Actor actor, IReadOnlyDictionary<Guid, string> reasons, CancellationToken ct = default)
+    {
+        if (reasons.Count == 0)
+            return [];
+        var ids = reasons.Keys.ToList();
+        await using var scope = await audit.BeginAsync(ct);
+        var enabled = await db.Contents.Where(c => ids.Contains(c.Id) && c.Status == ContentStatus.Enabled).Select(c => c.Id).ToListAsync(ct);
+        var withCase = (await db.QuarantineCases.Where(q => ids.Contains(q.ContentId) && q.State == QuarantineCase.Open)
+            .Select(q => q.ContentId).ToListAsync(ct)).ToHashSet();
+        var opened = enabled.Where(id => !withCase.Contains(id)).Order().ToList();
+        if (opened.Count == 0)
+            return [];
+        var now = Timestamps.Now();
+        foreach (var id in opened)
+        {
+            var queued = new QuarantineCase { ContentId = id, Reason = Shorten(reasons[id]), OpenedAt = now };
+            db.QuarantineCases.Add(queued);
+            scope.Record(actor, "quarantine.review", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+        }
+        await scope.CommitAsync(ct);
+        return opened;
+    }
+
+    private async Task QuarantineAsync(AuditScope scope, Actor actor, BankContent content, string reason, DateTime now, CancellationToken ct)
     {
         var contentBefore = content.ToDto(content.Bank!.Name);
         content.Status = ContentStatus.Quarantined;
         content.UpdatedAt = now;
-        var queued = new QuarantineCase { ContentId = content.Id, Reason = reason, OpenedAt = now };
-        db.QuarantineCases.Add(queued);
         scope.Record(actor, "content.quarantine", "content", content.Id.ToString(), contentBefore, content.ToDto(content.Bank.Name));
-        scope.Record(actor, "quarantine.open", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+        var review = await db.QuarantineCases.FirstOrDefaultAsync(q => q.ContentId == content.Id && q.State == QuarantineCase.Open, ct);
+        if (review is null)
+        {
+            var queued = new QuarantineCase { ContentId = content.Id, Reason = Shorten(reason), OpenedAt = now };
+            db.QuarantineCases.Add(queued);
+            scope.Record(actor, "quarantine.open", "quarantine_case", queued.Id.ToString(), null, queued.ToDto());
+        }
+        else
+        {
+            // The case under review goes on, now for an item out of matching: one case per item, its history in the reason.
+            var before = review.ToDto();
+            review.Reason = Shorten($"{reason} Under review before: {review.Reason}");
+            scope.Record(actor, "quarantine.confirm", "quarantine_case", review.Id.ToString(), before, review.ToDto());
+        }
+        // Flood counts have had their effect: a restored item starts counting afresh.
+        await db.MatchFloodCounts.Where(c => c.ContentId == content.Id).ExecuteDeleteAsync(ct);
     }
+
+    private static string Shorten(string reason) => reason.Length <= 500 ? reason : reason[..497] + "...";
 
     public async Task<(OpinionSummary Summary, List<OpinionDto> Opinions)> ListAsync(Actor actor, Guid contentId, CancellationToken ct = default)
     {
@@ -116,9 +166,15 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
             [.. opinions.OrderBy(o => o.GivenAt).ThenBy(o => o.Id).Select(o => o.ToDto())]);
     }
 
-    public async Task<List<QuarantineCaseDto>> QueueAsync(bool openOnly, CancellationToken ct = default) =>
-        [.. (await db.QuarantineCases.AsNoTracking().Where(q => !openOnly || q.State == QuarantineCase.Open).ToListAsync(ct))
-            .OrderBy(q => q.OpenedAt).ThenBy(q => q.Id).Take(1000).Select(q => q.ToDto())];
+    public async Task<List<QuarantineCaseDto>> QueueAsync(bool openOnly, CancellationToken ct = default)
+    {
+        var cases = (await db.QuarantineCases.AsNoTracking().Where(q => !openOnly || q.State == QuarantineCase.Open).ToListAsync(ct))
+            .OrderBy(q => q.OpenedAt).ThenBy(q => q.Id).Take(1000).ToList();
+        var open = cases.Where(q => q.State == QuarantineCase.Open).Select(q => q.ContentId).ToList();
+        var matching = (await db.Contents.AsNoTracking().Where(c => open.Contains(c.Id) && c.Status == ContentStatus.Enabled)
+            .Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        return [.. cases.Select(q => q.ToDto() with { UnderReview = q.State == QuarantineCase.Open && matching.Contains(q.ContentId) })];
+    }
 
     /// <summary>The forum operator's decision on a quarantined item: restore it (it matches again) or disable it.</summary>
     public async Task<QuarantineCaseDto> ResolveAsync(Actor actor, Guid caseId, QuarantineDecision decision, CancellationToken ct = default)
@@ -149,6 +205,8 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
         content.UpdatedAt = queued.ResolvedAt.Value;
         scope.Record(actor, "quarantine." + (state == QuarantineCase.Restored ? "restore" : "disable"), "quarantine_case", queued.Id.ToString(), caseBefore, queued.ToDto());
         scope.Record(actor, "content.status", "content", content.Id.ToString(), contentBefore, content.ToDto(content.Bank.Name));
+        // Decided: the matches that sent the item here count no more, so a restored item starts counting afresh.
+        await db.MatchFloodCounts.Where(c => c.ContentId == content.Id).ExecuteDeleteAsync(ct);
         await scope.CommitAsync(ct);
         catalog.Upsert(BankService.ToCatalog(content));
         return queued.ToDto();

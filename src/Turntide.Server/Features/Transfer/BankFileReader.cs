@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization;
 using CsvHelper;
 using Turntide.Server.Features.Signals;
@@ -96,10 +97,16 @@ public static class BankFileReader
                 yield return ImportLine.Bad(line, $"the record is {reader.RawRecord.Length} bytes long; the limit is {maxLineBytes}");
                 continue;
             }
-            string? labels = labelsIndex >= 0 ? reader.GetString(labelsIndex) : null;
-            yield return new ImportLine(line, reader.GetString(typeIndex), reader.GetString(signalIndex),
+            // The reader would decode bad bytes as U+FFFD and carry on; the line formats reject such a line, and so does CSV.
+            if (!Utf8.IsValid(reader.RawRecord))
+            {
+                yield return ImportLine.Bad(line, "the record is not valid UTF-8");
+                continue;
+            }
+            string? labels = labelsIndex >= 0 ? CsvFormulas.Restore(reader.GetString(labelsIndex)) : null;
+            yield return new ImportLine(line, CsvFormulas.Restore(reader.GetString(typeIndex)), CsvFormulas.Restore(reader.GetString(signalIndex)),
                 labels is null ? [] : labels.Split(LabelSeparators, StringSplitOptions.RemoveEmptyEntries),
-                noteIndex >= 0 ? reader.GetString(noteIndex) : null, null);
+                noteIndex >= 0 ? CsvFormulas.Restore(reader.GetString(noteIndex)) : null, null);
         }
     }
 

@@ -7,6 +7,7 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
+using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
@@ -20,7 +21,8 @@ namespace Turntide.Server.Features.Transfer;
 /// per item, so imported items reach the exchange feed and every replica like items added one at a time. A signal
 /// already in the bank (or earlier in the file) is skipped and counted, so an import can be run again safely.
 /// </summary>
-public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog catalog, BankService banks, IOptions<ServerOptions> options)
+public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog catalog, BankService banks, IOptions<ServerOptions> options,
+    ILogger<TransferService> logger)
 {
     public static readonly string[] CsvHeader = ["signal_type", "signal", "labels", "note"];
 
@@ -52,15 +54,33 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
                 errors.Add(new ImportLineError(line, message));
         }
 
-        async Task FlushAsync()
+        // False when the batch could not be written: the import stops there and reports what was committed before it,
+        // rather than answering a bare 500 that hides the batches already in the bank.
+        async Task<bool> FlushAsync()
         {
             if (pending.Count == 0)
-                return;
-            var (batchAdded, batchDuplicates) = await CommitBatchAsync(actor, bank, pending, ct);
-            added += batchAdded;
-            duplicates += batchDuplicates;
-            pending.Clear();
-            inBatch.Clear();
+                return true;
+            try
+            {
+                var (batchAdded, batchDuplicates) = await CommitBatchAsync(actor, bank, pending, ct);
+                added += batchAdded;
+                duplicates += batchDuplicates;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not DomainException)
+            {
+                logger.LogError(e, "Import into bank {Bank} could not write lines {First} to {Last}", bank.Name, pending[0].Line, pending[^1].Line);
+                stopped = $"lines {pending[0].Line} to {pending[^1].Line} could not be written ({WriteHealth.Describe(e)}), so the import stopped there; " +
+                    $"the {added} items added before line {pending[0].Line} are committed, and running the import again adds only what is missing";
+                Fail(pending[0].Line, pending.Count == 1 ? "not written (see stopped)" : $"not written, nor the {pending.Count - 1} lines after it in its batch (see stopped)");
+                failed += pending.Count - 1;
+                return false;
+            }
+            finally
+            {
+                pending.Clear();
+                inBatch.Clear();
+            }
+            return true;
         }
 
         var limited = new LimitedStream(body, o.MaxImportBytes);
@@ -86,8 +106,8 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
                     continue;
                 }
                 pending.Add(item);
-                if (pending.Count >= o.ImportBatchSize)
-                    await FlushAsync();
+                if (pending.Count >= o.ImportBatchSize && !await FlushAsync())
+                    break;
             }
         }
         catch (ImportStoppedException e)
@@ -125,6 +145,9 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
     /// <summary>One transaction: the batch's new items and an audit entry for each; then the catalog learns them.</summary>
     private async Task<(int Added, int Duplicates)> CommitBatchAsync(Actor actor, Bank bank, List<Pending> batch, CancellationToken ct)
     {
+        // The duplicate check runs under the audit lock, which every audited write of every process takes: two imports of
+        // one file at once then see each other's committed batches, and each signal is added once.
+        await using var scope = await audit.BeginAsync(ct);
         // Two lookups by index (signals by value, then which of their items are in this bank), rather than one join
         // that a planner may answer by walking the whole bank for every batch.
         var values = batch.Select(p => p.Value).Distinct().ToList();
@@ -138,7 +161,6 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         if (fresh.Count == 0)
             return (0, batch.Count);
 
-        await using var scope = await audit.BeginAsync(ct);
         var now = Timestamps.Now();
         var contents = fresh.Select(p =>
         {
@@ -211,10 +233,10 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
                     var itemLabels = labels[row.ContentId].Order(StringComparer.Ordinal).ToList();
                     if (csv is not null)
                     {
-                        csv.WriteField(row.SignalType);
-                        csv.WriteField(row.Value);
-                        csv.WriteField(string.Join(';', itemLabels));
-                        csv.WriteField(row.Note);
+                        csv.WriteField(CsvFormulas.Neutralise(row.SignalType));
+                        csv.WriteField(CsvFormulas.Neutralise(row.Value));
+                        csv.WriteField(CsvFormulas.Neutralise(string.Join(';', itemLabels)));
+                        csv.WriteField(CsvFormulas.Neutralise(row.Note));
                         await csv.EndRecordAsync(ct);
                     }
                     else

@@ -11,13 +11,16 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         (int status, string title, string detail) = exception switch
         {
             DomainException d => (d.StatusCode, Title(d.StatusCode), d.Message),
+            Hashing.DecodingBusyException busy => (StatusCodes.Status503ServiceUnavailable, Title(503), busy.Message),
             BadHttpRequestException b => (b.StatusCode, Title(b.StatusCode), b.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is larger than this endpoint accepts." : b.Message),
             _ => (500, "Internal Server Error", "The server could not complete the request; it has been logged."),
         };
-        if (status >= 500)
+        if (status >= 500 && exception is not Hashing.DecodingBusyException)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         context.Response.StatusCode = status;
+        if (exception is Hashing.DecodingBusyException { RetryAfterSeconds: var retry })
+            context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status == StatusCodes.Status413PayloadTooLarge)
             Problems.CloseAfterResponse(context);
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -40,6 +43,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
+        503 => "Service Unavailable",
         _ => "Error",
     };
 }

@@ -15,6 +15,8 @@ namespace Turntide.Server.Features.Web;
 public static class WebExtensions
 {
     public const string ApiRateLimit = "per-key";
+    /// <summary>Match reports move items towards quarantine: each node key sends a few a minute, not thousands.</summary>
+    public const string MatchReportRateLimit = "match-reports-per-key";
 
     /// <summary>JSON API plumbing: ProblemDetails, body limits, snake_case JSON, OpenAPI and per-key rate limits.</summary>
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder, ServerOptions options)
@@ -62,12 +64,27 @@ public static class WebExtensions
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
+            limiter.AddPolicy(MatchReportRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.MatchReportsPerMinute,
+                    TokensPerPeriod = options.MatchReportsPerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
             limiter.OnRejected = async (context, ct) =>
             {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.Bad($"This API key made more than {options.ApiKeyRequestsPerSecond} requests a second; slow down.",
-                    StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+                var http = context.HttpContext;
+                bool reports = http.Request.Path.StartsWithSegments("/api/v1/exchange/match-reports");
+                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : reports ? 60 : 1;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Bad(reports
+                        ? $"This key sent more than {options.MatchReportsPerMinute} match reports a minute (Turntide:MatchReportsPerMinute); retry after {seconds} s."
+                        : $"This API key made more than {options.ApiKeyRequestsPerSecond} requests a second; slow down.",
+                    StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
             };
         });
         return builder;
