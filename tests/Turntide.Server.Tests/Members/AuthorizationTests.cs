@@ -215,7 +215,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
     public void EveryEndpointHasAnAuthorizationRuleAndACaseInTheseTests()
     {
         var covered = ApiCases().Select(c => Normalize(c.Path)).Concat(PageCases().Select(c => Normalize(c.Path)))
-            .Concat(["/health/live", "/health/ready", "/signin", "/signin/code", "/signout", "/denied"]).ToHashSet();
+            .Concat(["/health/live", "/health/ready", "/signin", "/signin/code", "/signout", "/denied", "/error/{x}"]).ToHashSet();
         var endpoints = fixture.Server.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
         var failures = new List<string>();

@@ -6,7 +6,7 @@ using Turntide.Server.Features.Web;
 namespace Turntide.Server.Features.Members;
 
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<Person> signIn) : TurntidePage
+public sealed class SignInModel(SignInWork signIn) : TurntidePage
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -16,6 +16,9 @@ public sealed class SignInModel(SignInManager<Person> signIn) : TurntidePage
     {
     }
 
+    /// <summary>The one answer to every refused password: it must not tell an unknown email from a locked account.</summary>
+    public const string Refused = "The email or password is wrong, or the account is locked for 15 minutes after too many failed attempts.";
+
     public async Task<IActionResult> OnPostAsync()
     {
         if (Email.Length is 0 or > 254 || Password.Length is 0 or > 200)
@@ -23,17 +26,21 @@ public sealed class SignInModel(SignInManager<Person> signIn) : TurntidePage
             Error = "Enter your email and password.";
             return Page();
         }
-        var result = await signIn.PasswordSignInAsync(Email.Trim().ToLowerInvariant(), Password, isPersistent: false, lockoutOnFailure: true);
+        var result = await signIn.PasswordAsync(Email.Trim().ToLowerInvariant(), Password);
         if (result.Succeeded)
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
             return RedirectToPage("/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
-        Error = result.IsLockedOut
-            ? "This account is locked after too many failed attempts. Try again in 15 minutes or ask an admin."
-            : "The email or password is wrong.";
+        Error = Refused;
         return Page();
     }
 
+    /// <summary>
+    /// A path on this server, or "/". Control characters are refused too: browsers drop a tab or newline from a
+    /// URL, so "/&lt;tab&gt;/evil.example" would leave as "//evil.example" (and LocalRedirect throws on them).
+    /// </summary>
     internal static string SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+        url is { Length: > 0 and <= 2048 } && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl) ? url : "/";
 }
