@@ -27,12 +27,17 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status413PayloadTooLarge)
             Problems.CloseAfterResponse(context);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = { Status = status, Title = title, Detail = detail },
+            }))
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+            // The caller's Accept header rules out JSON; the API answers ProblemDetails all the same.
+            await TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+        }
+        return true;
     }
 
     /// <summary>The status an exception answers with: a refusal's own, a bad request's own, otherwise 500.</summary>

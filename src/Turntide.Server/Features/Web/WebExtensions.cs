@@ -138,19 +138,20 @@ public static class WebExtensions
     {
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            // The API reference makes its nonce while it renders; the header follows it just before the response starts.
-            if (context.Request.Path.StartsWithSegments("/api/docs"))
-                context.Response.OnStarting(() =>
-                {
-                    if (context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce)
-                        context.Response.Headers.ContentSecurityPolicy = ApiDocsContentSecurityPolicy(nonce);
-                    return Task.CompletedTask;
-                });
+            // Set as the response starts, so that an error page (the exception handler clears the headers first)
+            // carries them too, and the API reference's policy can name the nonce it made while rendering.
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce
+                    && context.Request.Path.StartsWithSegments("/api/docs")
+                        ? ApiDocsContentSecurityPolicy(nonce)
+                        : ContentSecurityPolicy;
+                return Task.CompletedTask;
+            });
             await next();
         });
         // Only over https (and never for a loopback host): the header would pin nothing on plain http.
@@ -161,7 +162,12 @@ public static class WebExtensions
             ExceptionHandlingPath = "/error/500",
             StatusCodeSelector = ApiExceptionHandler.StatusOf,
         });
-        app.UseWhen(WantsProblemDetails, api => api.UseStatusCodePages());
+        // Always ProblemDetails, whatever the caller's Accept header says.
+        app.UseWhen(WantsProblemDetails, api => api.UseStatusCodePages(context =>
+        {
+            int status = context.HttpContext.Response.StatusCode;
+            return TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status)).ExecuteAsync(context.HttpContext);
+        }));
         app.UseWhen(context => !WantsProblemDetails(context), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles(new StaticFileOptions
         {
