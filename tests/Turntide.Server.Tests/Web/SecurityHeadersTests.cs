@@ -163,6 +163,13 @@ public sealed partial class SecurityHeadersTests
         var hsts = page.Headers.GetValues("Strict-Transport-Security").Single();
         Assert.Equal("max-age=31536000", hsts);
         Assert.Contains(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith("turntide-csrf=") && c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        using (var missing = new HttpRequestMessage(HttpMethod.Get, "/no-such-page"))
+        {
+            missing.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+            var error = await client.SendAsync(missing);
+            Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+            Assert.Equal("max-age=31536000", error.Headers.GetValues("Strict-Transport-Security").Single());
+        }
 
         var org = await server.CreateOrgAsync(OrganisationKinds.Platform);
         var (_, email) = await server.CreatePersonAsync(org.Id, Roles.Analyst);

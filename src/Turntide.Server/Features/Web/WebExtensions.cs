@@ -154,8 +154,6 @@ public static class WebExtensions
             });
             await next();
         });
-        // Only over https (and never for a loopback host): the header would pin nothing on plain http.
-        app.UseHsts();
         // Browsers get errors as pages in the layout; the API and other machine callers keep ProblemDetails.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -169,6 +167,9 @@ public static class WebExtensions
             return TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status)).ExecuteAsync(context.HttpContext);
         }));
         app.UseWhen(context => !WantsProblemDetails(context), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+        // Only over https (and never for a loopback host): the header would pin nothing on plain http. After the
+        // error handlers, so that a re-executed error page gets it too.
+        app.UseHsts();
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new EmbeddedFileProvider(typeof(WebExtensions).Assembly, "Turntide.Server.wwwroot"),
