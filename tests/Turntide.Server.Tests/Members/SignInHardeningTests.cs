@@ -151,4 +151,16 @@ public sealed partial class SignInHardeningTests
         Assert.Equal(HttpStatusCode.TooManyRequests, (await valid.GetAsync("/api/v1/banks")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Anonymous().GetAsync("/api/v1/banks")).StatusCode);
     }
+
+    [Fact]
+    public async Task WithTheDefaultLimitsAFloodOfGuessedKeysIsRefusedAfterThirty()
+    {
+        await using var server = await TestServer.StartAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 60; i++)
+            statuses.Add((await server.WithKey(i % 2 == 0 ? "garbage" : "tt_aaaaaaaaaaaa_" + new string('b', 43)).GetAsync("/api/v1/banks")).StatusCode);
+        // The bucket refills in fractions of a token; a fraction must not let a guess through.
+        Assert.All(statuses.Take(30), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.All(statuses.Skip(30), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+    }
 }

@@ -64,12 +64,13 @@ internal static class SignInThrottle
 public sealed class ApiKeyFailureThrottle : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly int _fallbackSeconds;
+    private readonly int _waitSeconds;
 
     public ApiKeyFailureThrottle(Microsoft.Extensions.Options.IOptions<ServerOptions> options)
     {
         var o = options.Value;
-        _fallbackSeconds = Math.Max(1, 60 / o.ApiKeyFailuresPerMinute);
+        // The longest wait for one whole token.
+        _waitSeconds = Math.Max(1, (int)Math.Ceiling(60.0 / o.ApiKeyFailuresPerMinute));
         _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
             _ => new TokenBucketRateLimiterOptions
             {
@@ -82,12 +83,12 @@ public sealed class ApiKeyFailureThrottle : IDisposable
     }
 
     /// <summary>Null while the address may still try a key; otherwise the seconds it should wait.</summary>
-    public int? Blocked(string address)
-    {
-        // Asking for no tokens answers whether any are left, without taking one.
-        using var lease = _limiter.AttemptAcquire(address, 0);
-        return lease.IsAcquired ? null : ClientAddress.RetryAfterSeconds(lease, _fallbackSeconds);
-    }
+    /// <remarks>
+    /// Asks for whole tokens left rather than acquiring none: the bucket refills in fractions, and a zero-token
+    /// acquire succeeds on any fraction, which would let a guess through that could never take its token.
+    /// </remarks>
+    public int? Blocked(string address) =>
+        _limiter.GetStatistics(address) is { CurrentAvailablePermits: < 1 } ? _waitSeconds : null;
 
     public void Failed(string address)
     {
