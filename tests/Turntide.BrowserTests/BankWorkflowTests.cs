@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Turntide.Server.Features.Members;
 
 namespace Turntide.BrowserTests;
 
@@ -98,7 +99,7 @@ public sealed class BankWorkflowTests(BrowserFixture fixture) : IClassFixture<Br
         await page.GetByLabel("Email").FillAsync("curator@browser.test");
         await page.GetByLabel("Password").FillAsync("not the password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is wrong.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInModel.Refused);
         await page.Context.CloseAsync();
     }
 }

@@ -59,9 +59,18 @@ public static class DataExtensions
         if (db.Database.IsSqlite())
         {
             var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(folder))
-                Directory.CreateDirectory(folder);
+            if (builder.Mode is not SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:")
+            {
+                var path = Path.GetFullPath(file);
+                var folder = Path.GetDirectoryName(path);
+                if (!string.IsNullOrEmpty(folder))
+                    OwnerOnly.CreateFolder(folder);
+                // Made empty and owner-only before SQLite opens it; SQLite gives the -wal and -shm files the
+                // database file's permissions, so they are owner-only too.
+                OwnerOnly.CreateFile(path);
+                OwnerOnly.Narrow(path + "-wal");
+                OwnerOnly.Narrow(path + "-shm");
+            }
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }

@@ -265,7 +265,7 @@ public sealed class AuthorizationTests(AccessFixture fixture) : IClassFixture<Ac
             .Concat(OwnershipTests.Cases().Where(c => !ownership.Contains(c.Endpoint)).Select(c => $"{c.Endpoint}: its ownership case lacks an attempt kind and says not why"))
             .ToList();
         var covered = ApiCases().Select(c => Normalize(c.Path)).Concat(PageCases().Select(c => Normalize(c.Path)))
-            .Concat(["/health/live", "/health/ready", "/signin", "/signin/code", "/signout", "/denied"]).ToHashSet();
+            .Concat(["/health/live", "/health/ready", "/signin", "/signin/code", "/signout", "/denied", "/error/{x}"]).ToHashSet();
         var endpoints = fixture.Server.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
         var failures = new List<string>();

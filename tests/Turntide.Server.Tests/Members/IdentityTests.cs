@@ -29,7 +29,9 @@ public sealed class IdentityTests
         }
         var locked = await TestServer.PostFormAsync(client, "/signin", new() { ["Email"] = email, ["Password"] = TestServer.Password });
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
-        Assert.Contains("locked", await locked.Content.ReadAsStringAsync());
+        // The same words as for a wrong password or an unknown email, so the page tells no one which emails exist.
+        Assert.Contains(SignInModel.Refused, await locked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 
     [Fact]

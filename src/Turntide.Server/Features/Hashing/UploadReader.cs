@@ -63,7 +63,12 @@ public static class UploadReader
                 return await ReadLimitedAsync(section.Body, maxBytes, HeaderUtilities.RemoveQuotes(disposition.FileName).Value, ct);
             }
         }
-        catch (IOException ex) when (ex is not EndOfStreamException)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's body limit stopped a body far past the file limit (or with large other parts): too large, not malformed.
+            throw new DomainException($"The upload is larger than the limit of {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (IOException ex) when (ex is not EndOfStreamException and not BadHttpRequestException)
         {
             throw new DomainException("The multipart body is malformed: " + ex.Message);
         }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Turntide.Server.Features.Hosting;
@@ -26,16 +25,19 @@ public static class HostingExtensions
         Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
         Check(options.ApiKeyDefaultExpiryDays is >= 1 and <= Members.ApiKey.MaxExpiryDays, "ApiKeyDefaultExpiryDays", $"1 to {Members.ApiKey.MaxExpiryDays}");
+        Check(options.SignInAttemptsPerMinute is >= 1 and <= 100_000, "SignInAttemptsPerMinute", "1 to 100000");
+        Check(options.SignInBurst is >= 1 and <= 100_000, "SignInBurst", "1 to 100000");
+        Check(options.ApiKeyFailuresPerMinute is >= 1 and <= 100_000, "ApiKeyFailuresPerMinute", "1 to 100000");
+        Check(options.ApiKeyFailureBurst is >= 1 and <= 100_000, "ApiKeyFailureBurst", "1 to 100000");
         Check(options.QuarantineFloodMatches >= 1, "QuarantineFloodMatches", "at least 1");
         Check(options.QuarantineFloodWindowMinutes is >= 1 and <= 10_080, "QuarantineFloodWindowMinutes", "1 to 10080 (a week)");
         Check(options.QuarantineFloodMembers is >= 2 and <= 100, "QuarantineFloodMembers", "2 to 100 (one member alone never quarantines)");
         Check(options.MatchReportsPerMinute is >= 1 and <= 60_000, "MatchReportsPerMinute", "1 to 60000");
         CheckHub(options.Hub);
         builder.Services.AddSingleton(Options.Create(options));
-        // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Turntide")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        // Sign-in cookies stay valid across restarts: the keys that protect them live with the data, encrypted.
+        builder.Services.AddTurntideDataProtection(options);
+        builder.Services.AddHostedService<KeyEncryptionNotice>();
         builder.Services.AddSingleton<DatabaseReady>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         return options;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
@@ -27,8 +26,7 @@ public static class OfflineServices
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
-        services.AddDataProtection().SetApplicationName("Turntide")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        services.AddTurntideDataProtection(options);
         services.AddTurntideData(options);
         services.AddMembersCore();
         services.AddScoped<AuditLog>();

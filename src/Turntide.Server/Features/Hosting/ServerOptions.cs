@@ -72,6 +72,25 @@ public sealed class ServerOptions
     /// <summary>Days a new API key lasts when its creator names none (1 to <see cref="Members.ApiKey.MaxExpiryDays"/>).</summary>
     public int ApiKeyDefaultExpiryDays { get; set; } = 90;
 
+    /// <summary>Sign-in attempts (password or code form posts) a client address may make per minute (token bucket refill).</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>Burst size of the per-address sign-in bucket: attempts allowed at once before the refill rate applies.</summary>
+    public int SignInBurst { get; set; } = 20;
+
+    /// <summary>Failed API-key checks a client address may cause per minute before every key from it is refused with 429.</summary>
+    public int ApiKeyFailuresPerMinute { get; set; } = 30;
+
+    /// <summary>Burst size of the per-address bucket of failed API-key checks.</summary>
+    public int ApiKeyFailureBurst { get; set; } = 30;
+
+    /// <summary>
+    /// Base64 of 32 random bytes that encrypt the sign-in cookie keys at rest (AES-256-GCM). Without it a key is
+    /// generated into <c>key-encryption.key</c> in <see cref="DataDirectory"/> (owner-only), with a warning.
+    /// Never logged.
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
     /// <summary>Disagreeing members that quarantine a shared item at once (with <see cref="QuarantineDisagreementShare"/>).</summary>
     public int QuarantineDisagreements { get; set; } = 3;
 

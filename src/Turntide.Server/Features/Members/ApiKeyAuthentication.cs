@@ -7,19 +7,34 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary><c>Authorization: Bearer tt_...</c>: the key's organisation and role become the caller's claims.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys,
+    ApiKeyFailureThrottle failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>Seconds to wait, set when this request was refused because its address failed too many key checks.</summary>
+    private int? _throttledFor;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
             return AuthenticateResult.NoResult();
+        var address = ClientAddress.Of(Context);
+        // Checked before the key, so that a guess made while throttled learns nothing, right or wrong.
+        _throttledFor = failures.Blocked(address);
+        if (_throttledFor is not null)
+            return AuthenticateResult.Fail("Too many failed API-key checks from this address; wait and try again.");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Failed(address);
             return AuthenticateResult.Fail("The Authorization header is not a Bearer API key.");
+        }
         var (key, refusal) = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (key is null)
+        {
+            failures.Failed(address);
             return AuthenticateResult.Fail(refusal ?? "The API key is unknown, revoked or malformed.");
+        }
 
         var identity = new ClaimsIdentity(
         [
@@ -39,9 +54,17 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        if (_throttledFor is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: 429, title: "Too Many Requests",
+                detail: $"Too many failed API-key checks from this address; wait {wait} s and try again.").ExecuteAsync(Context);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         await Results.Problem(statusCode: 401, title: "Unauthorized",
             detail: failure ?? "Send an API key as 'Authorization: Bearer <key>'.").ExecuteAsync(Context);
     }

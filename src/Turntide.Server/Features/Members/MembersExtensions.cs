@@ -33,6 +33,8 @@ public static class MembersExtensions
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<MemberClaimsFactory>();
         services.AddMembersServices();
+        services.AddSingleton<ApiKeyFailureThrottle>();
+        services.AddScoped<SignInWork>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Policies.ApiKeyScheme, null);
         services.ConfigureApplicationCookie(cookie =>

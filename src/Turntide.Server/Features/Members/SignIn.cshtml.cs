@@ -12,7 +12,7 @@ namespace Turntide.Server.Features.Members;
 /// person's security stamp and so usable once, carries them to the second step.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
+public sealed class SignInModel(SignInWork work, SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -27,6 +27,9 @@ public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person
     {
     }
 
+    /// <summary>The one answer to every refused password: it must not tell an unknown email from a locked account.</summary>
+    public const string Refused = "The email or password is wrong, or the account is locked (for 15 minutes after too many failed attempts, or by an admin of your organisation).";
+
     public async Task<IActionResult> OnPostAsync()
     {
         if (Email.Length is 0 or > 254 || Password.Length is 0 or > 200)
@@ -37,12 +40,12 @@ public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person
         var email = Email.Trim().ToLowerInvariant();
         if (await users.FindByNameAsync(email) is { PasswordResetExpiresAt: not null } reset)
             return await OneTimeSignInAsync(reset);
-        var result = await signIn.PasswordSignInAsync(email, Password, isPersistent: false, lockoutOnFailure: true);
+        var result = await work.PasswordAsync(email, Password);
         if (result.Succeeded)
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
             return RedirectToPage("/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
-        Error = result.IsLockedOut ? await LockedMessageAsync(email) : "The email or password is wrong.";
+        Error = Refused;
         return Page();
     }
 
@@ -90,7 +93,7 @@ public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
             return RedirectToPage("/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
-        Error = result.IsLockedOut ? await LockedMessageAsync(email) : "Your new password is set; sign in with it.";
+        Error = result.IsLockedOut ? Refused : "Your new password is set; sign in with it.";
         return Page();
     }
 
@@ -99,7 +102,7 @@ public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person
         var check = await signIn.CheckPasswordSignInAsync(person, Password, lockoutOnFailure: true);
         if (!check.Succeeded)
         {
-            Error = check.IsLockedOut ? await LockedMessageAsync(person.UserName!) : "The email or password is wrong.";
+            Error = Refused;
             return Page();
         }
         if (person.PasswordResetExpiresAt < DateTime.UtcNow)
@@ -113,11 +116,12 @@ public sealed class SignInModel(SignInManager<Person> signIn, UserManager<Person
         return Page();
     }
 
-    private async Task<string> LockedMessageAsync(string email) =>
-        await users.FindByNameAsync(email) is { LockedByAdmin: true }
-            ? "This account is locked by an admin of your organisation; ask them to unlock it."
-            : "This account is locked after too many failed attempts. Try again in 15 minutes or ask an admin.";
-
+    /// <summary>
+    /// A path on this server, or "/". Control characters are refused too: browsers drop a tab or newline from a
+    /// URL, so "/&lt;tab&gt;/evil.example" would leave as "//evil.example" (and LocalRedirect throws on them).
+    /// </summary>
     internal static string SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+        url is { Length: > 0 and <= 2048 } && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl) ? url : "/";
 }

@@ -8,6 +8,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // A browser's page request falls through to the error page (the exception handler's path, in the layout).
+        if (!WebExtensions.WantsProblemDetails(context))
+        {
+            if (StatusOf(exception) >= 500)
+                logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            return false;
+        }
         (int status, string title, string detail) = exception switch
         {
             DomainException d => (d.StatusCode, Title(d.StatusCode), d.Message),
@@ -23,13 +30,26 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status == StatusCodes.Status413PayloadTooLarge)
             Problems.CloseAfterResponse(context);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = { Status = status, Title = title, Detail = detail },
+            }))
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+            // The caller's Accept header rules out JSON; the API answers ProblemDetails all the same.
+            await TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+        }
+        return true;
     }
+
+    /// <summary>The status an exception answers with: a refusal's own, a bad request's own, otherwise 500.</summary>
+    internal static int StatusOf(Exception exception) => exception switch
+    {
+        DomainException d => d.StatusCode,
+        BadHttpRequestException b => b.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     internal static string Title(int status) => status switch
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -41,13 +42,14 @@ public static class WebExtensions
             {
                 Title = "Turntide API",
                 Version = "v1",
-                Description = "Hash media in memory and match signals against shared banks. Authenticate with 'Authorization: Bearer <api key>'.",
+                // Markdown: a bare <api key> would be read as an HTML tag and vanish from the page.
+                Description = "Hash media in memory and match signals against shared banks. Authenticate with `Authorization: Bearer tt_...` (an API key from your organisation's page).",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "A Turntide API key (tt_...).",
+                Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "A Turntide API key: `tt_`, a 12-character prefix, `_` and the secret.",
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;
@@ -74,12 +76,21 @@ public static class WebExtensions
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
+            limiter.GlobalLimiter = SignInThrottle.Create(options);
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (SignInThrottle.Applies(http))
+                {
+                    int wait = ClientAddress.RetryAfterSeconds(context.Lease, 60 / options.SignInAttemptsPerMinute + 1);
+                    http.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    // No body: a browser gets the error page (in the layout) through the status code pages.
+                    http.Items[ErrorModel.RetryAfterItem] = wait;
+                    return;
+                }
                 bool reports = http.Request.Path.StartsWithSegments("/api/v1/exchange/match-reports");
                 int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : reports ? 60 : 1;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.Bad(reports
                         ? $"This key sent more than {options.MatchReportsPerMinute} match reports a minute (Turntide:MatchReportsPerMinute); retry after {seconds} s."
@@ -102,26 +113,79 @@ public static class WebExtensions
         {
             o.Cookie.Name = "turntide-csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the request came over https; plain http is only for a loopback or a proxy's inside.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.HeaderName = "X-CSRF-Token";
+        });
+        builder.Services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            // The operator's other hosts under the same domain are not ours to pin.
+            o.IncludeSubDomains = false;
+            o.Preload = false;
         });
         return builder;
     }
 
+    /// <summary>The policy of every page: nothing from another host, no inline script, no framing.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; "
+        + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    /// <summary>
+    /// The API reference's policy: still only this server, but its one inline module script carries a per-request
+    /// nonce, and the reference component sets styles from script, which needs inline styles.
+    /// </summary>
+    public static string ApiDocsContentSecurityPolicy(string nonce) =>
+        $"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-{nonce}'; "
+        + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    /// <summary>Requests that answer ProblemDetails (the JSON API and machine endpoints) rather than an HTML page.</summary>
+    internal static bool WantsProblemDetails(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api/v1") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health"))
+            return true;
+        var accept = context.Request.Headers.Accept.ToString();
+        return !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
+    }
+
     public static WebApplication UseWeb(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            // The API reference page runs its own inline script; every other page runs only /static scripts.
-            if (!context.Request.Path.StartsWithSegments("/api/docs"))
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            // Set as the response starts, so that an error page (the exception handler clears the headers first)
+            // carries them too, and the API reference's policy can name the nonce it made while rendering.
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce
+                    && context.Request.Path.StartsWithSegments("/api/docs")
+                        ? ApiDocsContentSecurityPolicy(nonce)
+                        : ContentSecurityPolicy;
+                return Task.CompletedTask;
+            });
             await next();
         });
+        // Browsers get errors as pages in the layout; the API and other machine callers keep ProblemDetails.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error/500",
+            StatusCodeSelector = ApiExceptionHandler.StatusOf,
+        });
+        // Always ProblemDetails, whatever the caller's Accept header says.
+        app.UseWhen(WantsProblemDetails, api => api.UseStatusCodePages(context =>
+        {
+            int status = context.HttpContext.Response.StatusCode;
+            return TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status)).ExecuteAsync(context.HttpContext);
+        }));
+        app.UseWhen(context => !WantsProblemDetails(context), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+        // Only over https (and never for a loopback host): the header would pin nothing on plain http. After the
+        // error handlers, so that a re-executed error page gets it too.
+        app.UseHsts();
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new EmbeddedFileProvider(typeof(WebExtensions).Assembly, "Turntide.Server.wwwroot"),
@@ -141,10 +205,19 @@ public static class WebExtensions
     public static WebApplication MapPages(this WebApplication app, ServerRoles roles)
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.AnyCaller);
+        // The reference loads nothing from elsewhere: its script is served by this server, and every feature
+        // that calls Scalar's own services (fonts, AI chat, MCP, telemetry, the sharing and SDK toolbar) is off.
         app.MapScalarApiReference("/api/docs", o =>
         {
             o.Title = "Turntide API";
             o.OpenApiRoutePattern = "/openapi/{documentName}.json";
+            o.DefaultFonts = false;
+            o.Telemetry = false;
+            o.Agent = new ScalarAgentOptions { Disabled = true };
+            o.Mcp = new ScalarMcpOptions { Disabled = true };
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.HideClientButton = true;
+            o.DynamicNonce = true;
         }).RequireAuthorization(Policies.AnyCaller);
         // Every page needs a signed-in person unless it says [AllowAnonymous]; pages add stricter policies.
         app.MapRazorPages().RequireAuthorization(Policies.PageSignedIn);
