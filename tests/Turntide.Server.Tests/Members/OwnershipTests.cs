@@ -50,6 +50,8 @@ public sealed class OwnershipTests
         public required Caller OneModerator { get; init; }
         public required Caller TwoAdmin { get; init; }
         public required Caller TwoAnalyst { get; init; }
+        /// <summary>Platform Two's node key at the hub (an analyst key of scope node): the only kind of key that sends match reports.</summary>
+        public required HttpClient TwoNode { get; init; }
         public Guid ForumBank { get; init; }
         public Guid ForumItem { get; init; }
         public Guid DisabledBank { get; init; }
@@ -60,6 +62,8 @@ public sealed class OwnershipTests
         public Guid OneContribution { get; init; }
         public Guid QuarantineCase { get; init; }
         public Guid OneKey { get; init; }
+        /// <summary>A moderator of Platform One, for the people-management handlers.</summary>
+        public Guid OnePerson { get; init; }
 
         public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
@@ -161,8 +165,10 @@ public sealed class OwnershipTests
         ]),
         new("POST /api/v1/exchange/match-reports",
         [
-            // Reports about items the caller cannot see are ignored: answered, counted for nothing.
-            new(true, w => w.TwoAnalyst, "POST", "/api/v1/exchange/match-reports", _ => JsonBody("""{"items":[{"content_id":"{oneItem}","matches":50}]}"""), Ignored: true),
+            // A node's reports about items its organisation cannot see are ignored: answered, counted for nothing.
+            new(true, w => w.TwoAnalyst with { Key = w.TwoNode }, "POST", "/api/v1/exchange/match-reports", _ => JsonBody("""{"items":[{"content_id":"{oneItem}","matches":50}]}"""), Ignored: true),
+            // A person's role key of the owner, however curating its role, is no node key.
+            new(false, w => w.OneAnalyst, "POST", "/api/v1/exchange/match-reports", _ => JsonBody("""{"items":[{"content_id":"{oneItem}","matches":50}]}""")),
             new(false, w => w.ForumAuditor, "POST", "/api/v1/exchange/match-reports", _ => JsonBody("""{"items":[{"content_id":"{forumItem}","matches":50}]}""")),
         ]),
 
@@ -252,6 +258,41 @@ public sealed class OwnershipTests
             new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Person", Form: _ => new() { ["Email"] = $"{NewMd5()}@x.test", ["DisplayName"] = "X", ["Password"] = "long enough password", ["Role"] = Roles.Admin }),
             new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Person", Form: _ => new() { ["Email"] = $"{NewMd5()}@x.test", ["DisplayName"] = "X", ["Password"] = "long enough password", ["Role"] = Roles.Admin }),
         ]),
+        new("POST /organisations/{x}?handler=Rotate",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Rotate", Form: w => new() { ["KeyId"] = w.OneKey.ToString() }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Rotate", Form: w => new() { ["KeyId"] = w.OneKey.ToString() }),
+        ]),
+        new("POST /organisations/{x}?handler=Roles",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Roles", Form: w => new() { ["PersonId"] = w.OnePerson.ToString(), ["PersonRoles"] = Roles.Admin }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Roles", Form: w => new() { ["PersonId"] = w.OnePerson.ToString(), ["PersonRoles"] = Roles.Admin }),
+        ]),
+        new("POST /organisations/{x}?handler=Lock",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Lock", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Lock", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+        ]),
+        new("POST /organisations/{x}?handler=Unlock",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Unlock", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Unlock", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+        ]),
+        new("POST /organisations/{x}?handler=EndSessions",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=EndSessions", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=EndSessions", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+        ]),
+        new("POST /organisations/{x}?handler=ResetPassword",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=ResetPassword", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=ResetPassword", Form: w => new() { ["PersonId"] = w.OnePerson.ToString() }),
+        ]),
+        new("POST /organisations/{x}?handler=Remove",
+        [
+            new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Remove", Form: w => new() { ["PersonId"] = w.OnePerson.ToString(), ["Confirmed"] = "true" }),
+            new(false, w => w.OneAnalyst, "POST", "/organisations/{one}?handler=Remove", Form: w => new() { ["PersonId"] = w.OnePerson.ToString(), ["Confirmed"] = "true" }),
+        ]),
         new("POST /organisations/{x}?handler=Revoke",
         [
             new(true, w => w.TwoAdmin, "POST", "/organisations/{one}?handler=Revoke", Form: w => new() { ["KeyId"] = w.OneKey.ToString() }),
@@ -269,7 +310,9 @@ public sealed class OwnershipTests
         ["POST /account?handler=Disable"] = "acts only on the signed-in person's own account",
         ["POST /signin"] = "signing in: no organisation's data",
         ["POST /signin/code"] = "signing in: no organisation's data",
+        ["POST /signin?handler=Choose"] = "a person choosing their own new password with the one-time token: no organisation's data",
         ["POST /signout"] = "ends the caller's own session",
+        ["POST /error/{x}"] = "renders the error page of a failed request (re-executed with its method): stores nothing",
     };
 
     /// <summary>Every write endpoint key that has a case or an exemption, for the guard test.</summary>
@@ -337,9 +380,10 @@ public sealed class OwnershipTests
             ForumModerator = await CallerAsync(forum, Roles.Moderator), ForumAuditor = await CallerAsync(forum, Roles.Auditor),
             OneAdmin = await CallerAsync(one, Roles.Admin), OneAnalyst = oneAnalyst, OneModerator = await CallerAsync(one, Roles.Moderator),
             TwoAdmin = await CallerAsync(two, Roles.Admin), TwoAnalyst = await CallerAsync(two, Roles.Analyst),
+            TwoNode = server.WithKey(await server.CreateKeyAsync(two.Id, Roles.Analyst, "node sync", KeyScopes.Node)),
             ForumBank = forumBank, ForumItem = forumItem, DisabledBank = disabledBank, DisableEntry = disableEntry,
             OneBank = oneBank, OneItem = oneItem, OneSharedBank = oneSharedBank, OneContribution = oneContribution,
-            QuarantineCase = caseId, OneKey = oneKey,
+            QuarantineCase = caseId, OneKey = oneKey, OnePerson = (await server.CreatePersonAsync(one.Id, Roles.Moderator)).Person.Id,
         };
     }
 
@@ -373,8 +417,9 @@ public sealed class OwnershipTests
             Floods = await db.MatchFloodCounts.AsNoTracking().OrderBy(f => f.ContentId).ThenBy(f => f.OrganisationId).ThenBy(f => f.Minute).ToListAsync(),
             Organisations = await db.Organisations.AsNoTracking().OrderBy(o => o.Id).ToListAsync(),
             // Not LastUsedAt: every call with a key sets it.
-            Keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => new { k.Id, k.Name, k.Role, k.OrganisationId, k.RevokedAt }).ToListAsync(),
-            People = await db.Users.AsNoTracking().OrderBy(p => p.Id).Select(p => new { p.Id, p.Email, p.OrganisationId }).ToListAsync(),
+            Keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => new { k.Id, k.Name, k.Role, k.OrganisationId, k.RevokedAt, k.ExpiresAt, k.Scope }).ToListAsync(),
+            People = await db.Users.AsNoTracking().OrderBy(p => p.Id).Select(p => new { p.Id, p.Email, p.OrganisationId, p.LockoutEnd, p.PasswordHash, p.SecurityStamp, p.PasswordResetExpiresAt }).ToListAsync(),
+            PersonRoles = await db.UserRoles.AsNoTracking().OrderBy(r => r.UserId).ThenBy(r => r.RoleId).Select(r => new { r.UserId, r.RoleId }).ToListAsync(),
             CatalogBanks = bankIds.Select(id => catalog.TryGetBank(id, out var b) ? b with { } : null).ToList(),
             CatalogMembers = bankIds.Select(id => catalog.TryGetBank(id, out var b) ? b.Members : null).ToList(),
             CatalogContents = contentIds.Select(id => catalog.TryGetContent(id, out var c) ? c : null).ToList(),

@@ -21,7 +21,7 @@ public sealed partial class AuditPrivacyTests
 
     private static async Task<BankDto> CreateBankAsync(HttpClient curator, string name)
     {
-        var response = await curator.PostAsJsonAsync("/api/v1/banks", new { name });
+        var response = await curator.PostAsJsonAsync("/api/v1/banks", new { name, @private = false });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<BankDto>(Json.Options))!;
     }
@@ -104,8 +104,11 @@ public sealed partial class AuditPrivacyTests
         var expected = await server.InScopeAsync(async s =>
         {
             var db = s.GetRequiredService<TurntideDb>();
-            var hiddenIds = (await db.Contents.Where(c => c.BankId == hidden.Id).Select(c => c.Id).ToListAsync()).Select(id => id.ToString()).ToHashSet();
+            var hiddenContents = await db.Contents.Where(c => c.BankId == hidden.Id).Select(c => c.Id).ToListAsync();
+            var hiddenIds = hiddenContents.Select(id => id.ToString()).ToHashSet();
             hiddenIds.Add(hidden.Id.ToString());
+            // An imported item's importer is its first contributor: those entries belong to the hidden bank too.
+            hiddenIds.UnionWith((await db.Contributions.Where(c => hiddenContents.Contains(c.ContentId)).Select(c => c.Id).ToListAsync()).Select(id => id.ToString()));
             var all = await db.AuditEntries.AsNoTracking().Select(a => new { a.Sequence, a.EntityId }).ToListAsync();
             return all.Where(a => !hiddenIds.Contains(a.EntityId)).Select(a => a.Sequence).OrderDescending().ToList();
         });

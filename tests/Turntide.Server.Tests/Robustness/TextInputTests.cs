@@ -41,7 +41,7 @@ public sealed class TextInputTests
 
         await AssertRefusedAsync(await forum.PostAsJsonAsync("/api/v1/banks", new { name = "NUL", description = nul }), "description");
         Assert.False(await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Banks.AnyAsync(b => b.Name == "NUL")));
-        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "TEXT" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await forum.PostAsJsonAsync("/api/v1/banks", new { name = "TEXT", @private = false })).StatusCode);
         long auditAfterBank = await AuditCountAsync(server);
         Assert.Equal(auditBefore + 1, auditAfterBank);
 
