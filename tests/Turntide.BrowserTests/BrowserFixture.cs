@@ -70,9 +70,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            // The dashboard's markup is enough to go on; waiting for every resource's load event only adds a way to
-            // time out on a busy machine.
-            await page.WaitForURLAsync(BaseUrl.TrimEnd('/') + "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            // The dashboard's heading is enough to go on. A locator polls the page's DOM, so neither a resource's load
+            // event nor a navigation event missed on a busy machine can hold it up (waiting for the URL's
+            // DOMContentLoaded once timed out with the dashboard already on screen).
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync();
+            if (new Uri(page.Url).AbsolutePath != "/")
+                throw new TimeoutException($"the dashboard's heading showed at {page.Url}");
         }
         catch (TimeoutException)
         {
