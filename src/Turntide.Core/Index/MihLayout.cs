@@ -9,7 +9,7 @@ namespace Turntide.Core.Index;
 /// sum(r_i + 1) &gt;= R + 1, at least one slot differs by at most its r_i. A query therefore visits, in each
 /// slot, every bucket within r_i of its own value and checks the hashes found there.
 /// Wider slots mean fewer candidates per probe but more probes; the slot count comes from the measured
-/// sweep in the README's "Matching index" section (11 slots of 23-24 bits at 1M-10M hashes).
+/// sweep in bench/RESULTS.md, "Hash index" (11 slots of 23-24 bits at 1M-10M hashes; the design is in docs/index.md).
 /// </para>
 /// </summary>
 internal sealed class MihLayout
@@ -67,7 +67,7 @@ internal sealed class MihLayout
     }
 
     /// <summary>
-    /// Average postings per directory bucket. Small buckets won the sweep (README, "Matching index"): a probe then
+    /// Average postings per directory bucket. Small buckets won the sweep (bench/RESULTS.md, "Hash index"): a probe then
     /// reads one short run of postings, and the larger directory costs about 2 bytes per hash per slot.
     /// </summary>
     public const double DefaultBucketSize = 2;

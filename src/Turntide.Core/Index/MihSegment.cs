@@ -132,7 +132,7 @@ internal sealed unsafe class MihSegment : Segment
     }
 
     /// <summary>
-    /// Cost model, in nanoseconds, from measurements on the benchmark machine (README, "Matching index"): a probe
+    /// Cost model, in nanoseconds, from measurements on the benchmark machine (bench/RESULTS.md, "Hash index"): a probe
     /// or a candidate costs ~25 ns of CPU time in a segment of a million hashes or more (most of it waiting on
     /// memory), less in a segment that fits in cache; the vectorised linear scan ~1.5 ns per hash.
     /// </summary>
