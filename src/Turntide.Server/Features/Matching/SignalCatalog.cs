@@ -163,9 +163,9 @@ public sealed class SignalCatalog
         var state = _state;
         if (!state.Contents.IsEmpty)
         {
-            // Writes that committed before the load finished are here already: the demo data seeded at start-up,
-            // or an early request. Their entries are at least as new as the rows just read, so they stay; the rest
-            // of the rows join them one by one.
+            // Only the applier writes after the load, and it starts once the load is done, so this is a second load
+            // into a catalog in use: what is there stays (it is at least as new as the rows read), and the rest of the
+            // rows join it one by one.
             foreach (var bank in banks)
                 state.Banks.TryAdd(bank.Id, bank);
             foreach (var content in contents)
