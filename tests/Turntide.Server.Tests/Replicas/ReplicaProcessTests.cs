@@ -42,7 +42,7 @@ public sealed class ReplicaProcessTests
         const string pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
         const string md5 = "0123456789abcdef0123456789abcdef";
         Assert.Empty(await MatchAsync(atB, "pdq", pdq));
-        // An upload B kept: the item arriving through A is raised at B afterwards, by B's follower.
+        // An upload B kept: the item arriving through A is raised at B afterwards, by B's catalog applier.
         Assert.Equal(HttpStatusCode.OK, (await outsiderAtB.PostAsJsonAsync("/api/v1/match",
             new { reference = "kept-at-b", signals = new[] { new { signal_type = "pdq", signal = pdq } } })).StatusCode);
         await Task.Delay(500);

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Audit;
 
 /// <summary>
-/// Tells in-process listeners (the exchange's push stream) that audited changes committed, right after the commit, so
+/// Tells in-process listeners (the exchange's push stream, the matching catalog's applier) that audited changes committed, right after the commit, so
 /// they need not wait for their next look at the database. Listeners must be quick and must not throw.
 /// </summary>
 public sealed class AuditCommits

@@ -6,6 +6,8 @@ public static class AuditExtensions
     {
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<AuditCommits>();
+        builder.Services.Configure<AuditAppliedOptions>(builder.Configuration.GetSection(Hosting.ServerOptions.Section));
+        builder.Services.AddSingleton<AuditApplied>();
         return builder;
     }
 }

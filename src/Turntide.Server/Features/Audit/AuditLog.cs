@@ -13,7 +13,7 @@ namespace Turntide.Server.Features.Audit;
 /// Appends chained entries in the same transaction as the change they describe, so that a change is never
 /// stored without its entry, nor an entry without its change.
 /// </summary>
-public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, Health.WriteHealth? health = null)
+public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, Health.WriteHealth? health = null, AuditApplied? applied = null)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -33,7 +33,7 @@ public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, Health
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (db.Database.IsNpgsql())
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken);
-            return new AuditScope(db, transaction, s_appendLock, commits, health);
+            return new AuditScope(db, transaction, s_appendLock, commits, health, applied);
         }
         catch (Exception e)
         {
@@ -92,7 +92,7 @@ public sealed record AuditVerification(long VerifiedEntries, long? FirstBadSeque
 
 /// <summary>An open audited transaction. Dispose without <see cref="CommitAsync"/> rolls everything back.</summary>
 public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null,
-    Health.WriteHealth? health = null) : IAsyncDisposable
+    Health.WriteHealth? health = null, AuditApplied? applied = null) : IAsyncDisposable
 {
     private readonly List<AuditEntry> _pending = [];
     private bool _released;
@@ -150,6 +150,18 @@ public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction,
         if (_pending.Count > 0)
             commits?.Committed(sequence, _pending.Select(e => e.EntityType));
     }
+
+    /// <summary>
+    /// After <see cref="CommitAsync"/>: waits until this process's matching catalog has applied the commit, so that the
+    /// caller's next match or answer sees it (bounded; see <see cref="AuditApplied.WaitAsync(long, CancellationToken)"/>).
+    /// Writers change the catalog only this way, through the one applier (docs/catalog.md).
+    /// </summary>
+    public Task WaitAppliedAsync(CancellationToken cancellationToken = default) =>
+        applied is null ? Task.CompletedTask : applied.WaitAsync(LastSequence, cancellationToken);
+
+    /// <summary><see cref="WaitAppliedAsync(CancellationToken)"/> with a bound of the caller's (a resync's rebuild takes longer than a request).</summary>
+    public Task WaitAppliedAsync(TimeSpan bound, CancellationToken cancellationToken = default) =>
+        applied is null ? Task.CompletedTask : applied.WaitAsync(LastSequence, bound, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -18,10 +17,10 @@ public sealed record NewContent(IReadOnlyList<SignalDto> Signals, IReadOnlyList<
 public sealed record ContentChanges(string? Status, IReadOnlyList<string>? Labels, string? Note);
 
 /// <summary>
-/// Bank curation. Every change is one transaction with its audit entry, and reaches the in-memory
-/// <see cref="SignalCatalog"/> right after it commits.
+/// Bank curation. Every change is one transaction with its audit entry; matching's catalog applies it from the audit
+/// log, and each change waits for that before it returns, so the caller's next match sees it (docs/catalog.md).
 /// </summary>
-public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCatalog catalog, TaxonomyService taxonomy)
+public sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyService taxonomy)
 {
     public const int MaxPageSize = 200;
 
@@ -60,7 +59,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         db.Banks.Add(bank);
         scope.Record(actor, "bank.create", "bank", bank.Id.ToString(), null, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        catalog.SetBank(CatalogBank.From(bank));
+        await scope.WaitAppliedAsync(ct);
         return bank;
     }
 
@@ -75,9 +74,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         bank.Enabled = enabled;
         scope.Record(actor, enabled ? "bank.enable" : "bank.disable", "bank", bank.Id.ToString(), before, bank.ToDto(0));
         await scope.CommitAsync(ct);
-        // With its members: a private bank stays private in matching.
-        var members = bank.Private ? await db.BankMembers.Where(m => m.BankId == bank.Id).Select(m => m.OrganisationId).ToListAsync(ct) : [];
-        catalog.SetBank(CatalogBank.From(bank, members));
+        await scope.WaitAppliedAsync(ct);
         return bank;
     }
 
@@ -141,7 +138,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         await db.SaveChangesAsync(ct);
         scope.Record(actor, "content.add", "content", content.Id.ToString(), null, content.ToDto(bank.Name));
         await scope.CommitAsync(ct);
-        catalog.Upsert(ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
         return content;
     }
 
@@ -180,7 +177,7 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         content.UpdatedAt = Timestamps.Now();
         scope.Record(actor, "content." + string.Join('+', actions), "content", content.Id.ToString(), before, content.ToDto(content.Bank.Name));
         await scope.CommitAsync(ct);
-        catalog.Upsert(ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
         return content;
     }
 
@@ -196,11 +193,6 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, SignalCat
         return db.AuditEntries.AsNoTracking().Where(a => a.EntityType == "content" && a.EntityId == id)
             .OrderBy(a => a.Sequence).ToListAsync(ct);
     }
-
-    public static CatalogContent ToCatalog(BankContent c) => new(
-        c.Id, c.BankId, c.Status,
-        [.. c.Labels.Select(l => l.Label).Order(StringComparer.Ordinal)],
-        [.. c.Signals.Select(s => (s.Id, s.SignalType, s.Value))]);
 
     public static ContentStatus? ParseStatus(string? status)
     {

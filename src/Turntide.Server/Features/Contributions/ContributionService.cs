@@ -3,7 +3,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -22,7 +21,7 @@ public sealed record ContributionResult(ContributionDto Contribution, BankConten
 /// contributor. Each change is one audited transaction; the audit lock also serialises the look-up of an existing
 /// item with the write, so two members sending the same signal at once still make one item.
 /// </summary>
-public sealed class ContributionService(TurntideDb db, AuditLog audit, SignalCatalog catalog, BankService banks, TaxonomyService taxonomy)
+public sealed class ContributionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy)
 {
     public async Task<ContributionResult> ContributeAsync(Actor actor, NewContribution input, CancellationToken ct = default)
     {
@@ -96,7 +95,7 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, SignalCat
             }
         }
         await scope.CommitAsync(ct);
-        catalog.Upsert(BankService.ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
         return new ContributionResult(contribution.ToDto(), content.ToDto(bank.Name), merged, await ProvenanceAsync(content.Id, ct));
     }
 
@@ -135,10 +134,7 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, SignalCat
             }
         }
         await scope.CommitAsync(ct);
-        if (deleted)
-            catalog.Remove(content.Id);
-        else
-            catalog.Upsert(BankService.ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
     }
 
     /// <summary>Every member that contributed the item, oldest first.</summary>

@@ -14,7 +14,7 @@ namespace Turntide.Server.Features.Exchange;
 /// from the hash of the log's first entry, so a checkpoint from another hub or from a database since replaced is
 /// recognised as unknown and the node is told to resync, instead of silently skipping or repeating changes.
 /// </summary>
-public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks, Matching.SignalCatalog catalog)
+public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
@@ -23,7 +23,7 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
     private const int ScanBatch = 2000;
 
     /// <summary>The audit entries the feed is made of: items, banks, and who may see a bank.</summary>
-    internal static readonly string[] FeedEntities = ["content", "bank", Matching.CatalogChanges.BankSharing];
+    internal static readonly string[] FeedEntities = ["content", "bank", "bank_sharing"];
 
     /// <summary>The update that tells a node to drop a bank and its items: its organisation may no longer see it.</summary>
     public const string WithdrawKind = "withdraw";
@@ -53,7 +53,7 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
             more = batch.Count == ScanBatch;
             foreach (var entry in batch)
             {
-                var update = entry.EntityType == Matching.CatalogChanges.BankSharing
+                var update = entry.EntityType == "bank_sharing"
                     ? await SharingUpdateAsync(entry, organisationId, after, visible, hiddenOwners, current, ct)
                     : ToUpdate(entry);
                 if (update is not null && (visible(update.BankId) || update.Kind == WithdrawKind))
@@ -100,8 +100,8 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
         var after = new BankSharing(bank.Private, [.. members.Order()]);
         scope.Record(actor, "bank.sharing", "bank_sharing", bank.Id.ToString(), before, after);
         await scope.CommitAsync(ct);
-        // Matching follows at once: a private bank's items match only for those it names.
-        catalog.SetBank(Matching.CatalogBank.From(bank, members));
+        // Matching follows before the answer: a private bank's items match only for those it names.
+        await scope.WaitAppliedAsync(ct);
         return after;
     }
 

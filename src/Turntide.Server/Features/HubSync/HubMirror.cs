@@ -21,7 +21,7 @@ public sealed class MirrorNeedsResyncException(string message) : Exception(messa
 /// checkpoint and one audit entry; rows are written with plain multi-row statements, since a page holds up to a
 /// thousand items and a resync a million.
 /// </summary>
-public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catalog, OwnExchangeWrites ownWrites, ILogger<HubMirror> logger)
+public sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> logger)
 {
     public const string Origin = "hub";
     /// <summary>The audit action of a copied bank dropped because the hub no longer shares it with this node.</summary>
@@ -57,22 +57,10 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
 
     /// <summary>
     /// Applies one page if the state is still at <paramref name="expectedVersion"/>; false when another replica moved it
-    /// first (nothing is written then).
+    /// first (nothing is written then). The catalog takes the page from its audit entry, through the same applier as
+    /// every other change (docs/catalog.md); this returns once it has.
     /// </summary>
     public async Task<bool> ApplyPageAsync(long expectedVersion, ExchangePage page, CancellationToken ct)
-    {
-        var gate = new GateHold(ownWrites.Gate);
-        try
-        {
-            return await ApplyPageGatedAsync(expectedVersion, page, gate, ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<bool> ApplyPageGatedAsync(long expectedVersion, ExchangePage page, GateHold gate, CancellationToken ct)
     {
         // The state after the page of every bank and item it touched: later entries carry the newer state.
         var banks = new Dictionary<Guid, BankDto>();
@@ -103,8 +91,6 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             else if (update.ContentId is { } id)
                 items[id] = update.Kind == "delete" ? null : update.Item;
         }
-        List<Guid> removed;
-        List<Guid> dropped;
         await using (var scope = await audit.BeginAsync(ct))
         {
             var copied = (await db.Banks.AsNoTracking().Where(b => b.Origin == Origin).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
@@ -119,7 +105,7 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             var known = (await db.Banks.AsNoTracking().Where(b => b.Origin == Origin).Select(b => b.Id).ToListAsync(ct)).ToHashSet();
             if (items.Values.FirstOrDefault(i => i is not null && !known.Contains(i.BankId)) is { } orphan)
                 throw new MirrorNeedsResyncException($"The feed names an item of bank {orphan.BankId}, which this node has no copy of.");
-            dropped = await DropWithdrawnAsync(scope, withdrawn, ct);
+            var dropped = await DropWithdrawnAsync(scope, withdrawn, ct);
             await DeleteItemsAsync([.. items.Keys], ct);
             await InsertItemsAsync([.. items.Values.OfType<BankContentDto>()], ct);
             if (!await AdvanceAsync(expectedVersion, page.Checkpoint, items.Count, resync: false, ct))
@@ -127,19 +113,9 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
             if (page.Updates.Count > 0)
                 scope.Record(SyncActor, "exchange.batch", CatalogChanges.ExchangeBatch, page.Checkpoint, null,
                     new ExchangeBatchRecord(page.Checkpoint, [.. banks.Keys, .. dropped], [.. items.Keys]));
-            // From the commit until the catalog has the page, the follower waits (see OwnExchangeWrites.Gate).
-            await gate.TakeAsync(ct);
             await scope.CommitAsync(ct);
-            ownWrites.Claim(scope.LastSequence);
-            removed = [.. items.Where(i => i.Value is null).Select(i => i.Key)];
+            await scope.WaitAppliedAsync(ct);
         }
-        foreach (var bankId in dropped)
-            catalog.RemoveBank(bankId);
-        foreach (var bank in banks.Values)
-            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign, Owner: HubOrganisationId));
-        foreach (var id in removed)
-            catalog.Remove(id);
-        await ReloadIntoCatalogAsync([.. items.Where(i => i.Value is not null).Select(i => i.Key)], ct);
         return true;
     }
 
@@ -171,33 +147,18 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
 
     /// <summary>
     /// Replaces the whole copy with a snapshot, in one transaction: if the stream breaks off before its end line, nothing
-    /// changes and the node goes on matching from its old copy. The catalog is switched over after the commit, new items
-    /// first, then the ones that went.
+    /// changes and the node goes on matching from its old copy. After the commit the catalog's applier rebuilds the
+    /// catalog from the database and swaps it in whole; this returns once it has.
     /// </summary>
     public async Task<(bool Applied, string Checkpoint, long Items)> ResyncAsync(long expectedVersion, Stream snapshot, CancellationToken ct)
     {
-        var gate = new GateHold(ownWrites.Gate);
-        try
-        {
-            return await ResyncGatedAsync(expectedVersion, snapshot, gate, ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<(bool Applied, string Checkpoint, long Items)> ResyncGatedAsync(long expectedVersion, Stream snapshot, GateHold gate, CancellationToken ct)
-    {
         var clock = Stopwatch.StartNew();
         using var reader = new StreamReader(snapshot);
-        var previous = await MirroredContentIdsAsync(ct);
         var bankIds = new HashSet<Guid>();
         string? checkpoint = null;
         SnapshotEnd? end = null;
         long items = 0;
         var pending = new List<BankContentDto>(5000);
-        var newBanks = new List<BankDto>();
         await using (var scope = await audit.BeginAsync(ct))
         {
             await EnsureHubOrganisationAsync(ct);
@@ -221,7 +182,6 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 {
                     await UpsertBankAsync(bank, ct);
                     bankIds.Add(bank.Id);
-                    newBanks.Add(bank);
                 }
                 else if (line.Item is { } item)
                 {
@@ -258,22 +218,11 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
                 return (false, checkpoint, items);
             scope.Record(SyncActor, "exchange.resync", CatalogChanges.ExchangeResync, checkpoint, null,
                 new { Checkpoint = checkpoint, Banks = bankIds.Count, Items = items });
-            // From the commit until the catalog has the page, the follower waits (see OwnExchangeWrites.Gate).
-            await gate.TakeAsync(ct);
             await scope.CommitAsync(ct);
-            ownWrites.Claim(scope.LastSequence);
-            foreach (var bank in gone)
-                catalog.SetBank(new CatalogBank(bank.Id, bank.Name, Enabled: false, Owner: HubOrganisationId));
-        }
-        logger.LogInformation("Resync from the hub: {Items} items of {Banks} banks committed in {Seconds:F1} s; loading them into the catalog",
-            items, bankIds.Count, clock.Elapsed.TotalSeconds);
-        foreach (var bank in newBanks)
-            catalog.SetBank(new CatalogBank(bank.Id, bank.Name, bank.Enabled, bank.Benign, Owner: HubOrganisationId));
-        var current = await LoadMirroredIntoCatalogAsync(ct);
-        foreach (var id in previous)
-        {
-            if (!current.Contains(id))
-                catalog.Remove(id);
+            logger.LogInformation("Resync from the hub: {Items} items of {Banks} banks committed in {Seconds:F1} s; the catalog rebuilds from them",
+                items, bankIds.Count, clock.Elapsed.TotalSeconds);
+            // No request waits on this, and a rebuild of a million items outlasts a request's bound.
+            await scope.WaitAppliedAsync(Timeout.InfiniteTimeSpan, ct);
         }
         logger.LogInformation("Resync from the hub done: {Items} items in {Seconds:F1} s", items, clock.Elapsed.TotalSeconds);
         return (true, checkpoint, items);
@@ -359,76 +308,8 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, SignalCatalog catal
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<List<Guid>> MirroredContentIdsAsync(CancellationToken ct) =>
-        await db.Contents.AsNoTracking().Where(c => c.Bank!.Origin == Origin).Select(c => c.Id).ToListAsync(ct);
-
-    private async Task ReloadIntoCatalogAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        foreach (var chunk in ids.Chunk(IdChunk))
-        {
-            var contents = await db.Contents.AsNoTracking().Include(c => c.Signals).Include(c => c.Labels)
-                .Where(c => chunk.Contains(c.Id)).AsSplitQuery().ToListAsync(ct);
-            foreach (var content in contents)
-                catalog.Upsert(BankService.ToCatalog(content));
-        }
-    }
-
-    /// <summary>Every copied item into the catalog, read with plain readers (a million items through EF takes minutes).</summary>
-    private async Task<HashSet<Guid>> LoadMirroredIntoCatalogAsync(CancellationToken ct)
-    {
-        var items = new Dictionary<Guid, (Guid BankId, ContentStatus Status, List<string> Labels, List<(long, string, string)> Signals)>();
-        const string mirrored = "SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub'";
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using (var command = RawRows.Command(db, "SELECT c.\"Id\", c.\"BankId\", c.\"Status\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub'"))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct))
-                    items[reader.GetGuid(0)] = (reader.GetGuid(1), Enum.Parse<ContentStatus>(reader.GetString(2)), [], new(1));
-            await using (var command = RawRows.Command(db, $"SELECT \"ContentId\", \"Label\" FROM content_labels WHERE \"ContentId\" IN ({mirrored})"))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct))
-                    if (items.TryGetValue(reader.GetGuid(0), out var item))
-                        item.Labels.Add(reader.GetString(1));
-            await using (var command = RawRows.Command(db, $"SELECT \"Id\", \"ContentId\", \"SignalType\", \"Value\" FROM content_signals WHERE \"ContentId\" IN ({mirrored})"))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct))
-                    if (items.TryGetValue(reader.GetGuid(1), out var item))
-                        item.Signals.Add((reader.GetInt64(0), string.Intern(reader.GetString(2)), reader.GetString(3)));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        catalog.UpsertMany(items.Select(kv => new CatalogContent(kv.Key, kv.Value.BankId, kv.Value.Status,
-            [.. kv.Value.Labels.Order(StringComparer.Ordinal)], kv.Value.Signals)));
-        return [.. items.Keys];
-    }
-
     private static string Cut(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..max];
 }
 
 /// <summary>The <c>Before</c> of a <c>bank.withdrawn</c> audit entry: the copied bank that was dropped, and how many items went with it.</summary>
 public sealed record WithdrawnBank(Guid Id, string Name, int Items);
-
-/// <summary>The follower's gate, taken at most once and released only if taken.</summary>
-internal sealed class GateHold(SemaphoreSlim gate)
-{
-    private bool _held;
-
-    public async Task TakeAsync(CancellationToken ct)
-    {
-        if (_held)
-            return;
-        await gate.WaitAsync(ct);
-        _held = true;
-    }
-
-    public void Release()
-    {
-        if (!_held)
-            return;
-        _held = false;
-        gate.Release();
-    }
-}

@@ -15,6 +15,7 @@ public static class HubSyncApi
     public static WebApplicationBuilder AddHubSync(this WebApplicationBuilder builder, ServerOptions options)
     {
         builder.Services.AddSingleton<MatchTally>();
+        builder.Services.AddSingleton<Matching.IMatchObserver>(sp => sp.GetRequiredService<MatchTally>());
         builder.Services.AddSingleton<HubSyncStatus>();
         builder.Services.AddSingleton<HubClient>();
         builder.Services.AddScoped<HubMirror>();

@@ -7,8 +7,8 @@ using Turntide.Server.Features.Matching;
 
 namespace Turntide.Server.Features.HubSync;
 
-/// <summary>Matches per item since the last report, counted as the match API answers.</summary>
-public sealed class MatchTally
+/// <summary>Matches per item since the last report, counted as the match API answers (told through <see cref="IMatchObserver"/>).</summary>
+public sealed class MatchTally : IMatchObserver
 {
     private ConcurrentDictionary<Guid, long> _counts = new();
 
@@ -16,6 +16,13 @@ public sealed class MatchTally
     {
         foreach (var match in matches)
             _counts.AddOrUpdate(match.ContentId, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Counted for the hub's match-flood check (only the hub's items are reported).</summary>
+    public void Answered(MatchesAnswered answered)
+    {
+        foreach (var result in answered.Results)
+            Count(result.Matches);
     }
 
     /// <summary>Takes the counts so far and starts afresh.</summary>

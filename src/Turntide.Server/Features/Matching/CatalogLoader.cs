@@ -3,13 +3,14 @@ using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
 
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>Fills the <see cref="SignalCatalog"/> from the database at start-up, then marks it ready.</summary>
-internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog catalog, CatalogCursor cursor, DatabaseReady database,
+internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog catalog, AuditApplied applied, DatabaseReady database,
     ILogger<CatalogLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,10 +20,10 @@ internal sealed class CatalogLoader(IServiceScopeFactory scopes, SignalCatalog c
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
         // The head first: a change that commits while the load reads is then either in the rows read or after
-        // this sequence, where the follower picks it up; it can be applied twice, never missed.
+        // this sequence, where the applier picks it up; it can be applied twice, never missed.
         var head = await CatalogReader.AuditHeadAsync(db, stoppingToken);
         await LoadAsync(db, catalog, stoppingToken);
-        cursor.Start(head);
+        applied.Start(head);
         catalog.MarkReady();
         logger.LogInformation("Indexes ready: {Signals} signals of {Contents} items in {Ms} ms",
             catalog.SignalCount, catalog.ContentCount, clock.ElapsedMilliseconds);

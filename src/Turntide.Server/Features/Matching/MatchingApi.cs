@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Features.Signals;
 using Turntide.Server.Features.Web;
 
@@ -24,17 +23,19 @@ public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int?
 
 public static class MatchingApi
 {
+    /// <summary>The longest <c>reference</c> a match request may carry (the platform's id for the upload).</summary>
+    public const int MaxReferenceLength = 200;
+
     public static WebApplicationBuilder AddMatching(this WebApplicationBuilder builder)
     {
         // Loaded on every role: the node matches with it, and the hub's pages search with it.
         builder.Services.AddSingleton(new SignalCatalog(SignalCatalog.DefaultIndexes));
-        builder.Services.AddSingleton<CatalogCursor>();
-        builder.Services.AddSingleton<OwnExchangeWrites>();
-        builder.Services.Configure<CatalogFollowerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+        builder.Services.Configure<CatalogApplierOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.AddHostedService<CatalogLoader>();
-        // Every role: whatever another process on the same database commits reaches this one's catalog.
-        builder.Services.AddHostedService<CatalogFollower>();
-        builder.AddRetroactive();
+        // Every role: the one writer of the catalog, for this process's commits and every other process's on the database.
+        builder.Services.AddSingleton<CatalogApplier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogApplier>());
+        builder.Services.AddSingleton<MatchObservers>();
         return builder;
     }
 
@@ -52,7 +53,6 @@ public static class MatchingApi
             .Produces<FileMatchResponse>()
             .RequireAuthorization(Policies.ApiMatch)
             .DisableAntiforgery();
-        api.MapRetroactiveApi();
         return api;
     }
 
@@ -60,7 +60,7 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
-        SignalCatalog catalog, IOptions<ServerOptions> options, HubSync.MatchTally tally, HttpContext http)
+        SignalCatalog catalog, IOptions<ServerOptions> options, MatchObservers observers, HttpContext http)
     {
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
         if (error is not null)
@@ -74,11 +74,14 @@ public static class MatchingApi
         }
         if (CheckDistance(type!, distance) is { } bad)
             return (ProblemHttpResult)Problems.Bad(bad);
-        return TypedResults.Ok(Match(catalog, type!, canonical!, distance, options.Value, Viewer(http), tally));
+        var viewer = Viewer(http);
+        var answer = Match(catalog, type!, canonical!, distance, options.Value, viewer);
+        observers.Tell(new MatchesAnswered(viewer, null, [answer]));
+        return TypedResults.Ok(answer);
     }
 
     private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher, DecodeBudget budget,
-        RetroactiveQueue retroactive, IOptions<ServerOptions> options, HubSync.MatchTally tally, CancellationToken ct)
+        IOptions<ServerOptions> options, MatchObservers observers, CancellationToken ct)
     {
         var o = options.Value;
         var viewer = Viewer(request.HttpContext);
@@ -93,9 +96,9 @@ public static class MatchingApi
             using (await budget.AcquireForAsync(upload.Memory, ct))
                 hashed = hasher.Hash(upload.Span);
             var results = hashed.Signals
-                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer, tally))
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer))
                 .ToList();
-            Keep(retroactive, viewer, queryReference, results);
+            observers.Tell(new MatchesAnswered(viewer, queryReference, results));
             return TypedResults.Ok(new FileMatchResponse(hashed, results));
         }
 
@@ -134,8 +137,8 @@ public static class MatchingApi
                 return Problems.Bad(bad);
             checkedSignals.Add((type!, canonical!));
         }
-        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer, tally)).ToList();
-        Keep(retroactive, viewer, reference, matched);
+        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer)).ToList();
+        observers.Tell(new MatchesAnswered(viewer, reference, matched));
         return TypedResults.Ok(new BatchMatchResponse(matched));
     }
 
@@ -143,31 +146,15 @@ public static class MatchingApi
     private static CatalogViewer Viewer(HttpContext http) => CatalogViewer.For(Actor.From(http.User).OrganisationId);
 
     private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o,
-        CatalogViewer viewer, HubSync.MatchTally tally)
-    {
-        var matches = catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer);
-        // Counted for the hub's match-flood check (only the hub's items are reported).
-        tally.Count(matches);
-        return new(type.Name, canonical, matches);
-    }
-
-    /// <summary>Hands an upload with a reference to retroactive matching; the queue never makes the request wait.</summary>
-    private static void Keep(RetroactiveQueue retroactive, CatalogViewer viewer, string? reference, IReadOnlyList<MatchResponse> results)
-    {
-        if (string.IsNullOrEmpty(reference) || viewer.Organisation is not { } org)
-            return;
-        var queries = results.Where(r => RetroactiveQueue.Keepable(r.SignalType) && r.Signal.Length <= KeptSignal.MaxValueLength)
-            .DistinctBy(r => (r.SignalType, r.Signal))
-            .Select(r => new KeptQuery(r.SignalType, r.Signal, r.Matches)).ToList();
-        retroactive.Keep(new KeptUpload(org, reference, queries));
-    }
+        CatalogViewer viewer) =>
+        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer));
 
     private static string? CheckReference(string? reference)
     {
         if (reference is null)
             return null;
-        if (reference.Length is 0 or > KeptSignal.MaxReferenceLength)
-            return $"reference is 1 to {KeptSignal.MaxReferenceLength} characters (the platform's id for the upload).";
+        if (reference.Length is 0 or > MaxReferenceLength)
+            return $"reference is 1 to {MaxReferenceLength} characters (the platform's id for the upload).";
         return reference.Any(char.IsControl) ? "reference may not hold control characters." : null;
     }
 

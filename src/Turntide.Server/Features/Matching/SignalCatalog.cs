@@ -47,6 +47,12 @@ public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnl
 /// The in-memory side of matching: one <see cref="ISignalIndex"/> per signal type plus what each item's
 /// bank, status and labels are. Loaded once at start-up, then told of every change as it commits, so a new,
 /// disabled or relabelled item takes effect on the next request.
+/// <para>
+/// Its writing methods are internal on purpose: only <see cref="CatalogLoader"/> (the start-up load) and
+/// <see cref="CatalogApplier"/> (every change after it, in audit order) call them. A feature that changes banks or items
+/// commits through the audit scope and waits with <see cref="Audit.AuditScope.WaitAppliedAsync(CancellationToken)"/>;
+/// a second writer would bring back the race of docs/catalog.md.
+/// </para>
 /// </summary>
 public sealed class SignalCatalog
 {
@@ -100,7 +106,7 @@ public sealed class SignalCatalog
     /// <summary>True once the start-up load finished; /health/ready answers 503 until then.</summary>
     public bool IsReady => _ready;
 
-    public void MarkReady() => _ready = true;
+    internal void MarkReady() => _ready = true;
 
     public int SignalCount => _state.Indexes.Values.Sum(i => i.Count);
 
@@ -110,7 +116,7 @@ public sealed class SignalCatalog
 
     public bool TryGetBank(Guid id, out CatalogBank bank) => _state.Banks.TryGetValue(id, out bank!);
 
-    public void SetBank(CatalogBank bank)
+    internal void SetBank(CatalogBank bank)
     {
         List<CatalogContent>? opened = null;
         lock (_writeLock)
@@ -137,7 +143,7 @@ public sealed class SignalCatalog
             || (now.Private && (now.Members ?? []).Except(old.Members ?? []).Any()));
 
     /// <summary>Drops a bank that is gone from the database, with its items.</summary>
-    public void RemoveBank(Guid bankId)
+    internal void RemoveBank(Guid bankId)
     {
         lock (_writeLock)
         {
@@ -152,14 +158,14 @@ public sealed class SignalCatalog
     }
 
     /// <summary>The start-up load into an empty catalog: <see cref="SetBank"/> and <see cref="Upsert"/> for each, in one pass.</summary>
-    public void Load(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
+    internal void Load(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
     {
         var state = _state;
         if (!state.Contents.IsEmpty)
         {
-            // Writes that committed before the load finished are here already: the demo data seeded at start-up,
-            // or an early request. Their entries are at least as new as the rows just read, so they stay; the rest
-            // of the rows join them one by one.
+            // Only the applier writes after the load, and it starts once the load is done, so this is a second load
+            // into a catalog in use: what is there stays (it is at least as new as the rows read), and the rest of the
+            // rows join it one by one.
             foreach (var bank in banks)
                 state.Banks.TryAdd(bank.Id, bank);
             foreach (var content in contents)
@@ -177,7 +183,7 @@ public sealed class SignalCatalog
     /// Rebuilds the whole catalog from <paramref name="banks"/> and <paramref name="contents"/> aside, then swaps it in
     /// at once. Raises <see cref="ItemsChanged"/> with the items that are new or differ from before.
     /// </summary>
-    public void Replace(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
+    internal void Replace(IEnumerable<CatalogBank> banks, IEnumerable<CatalogContent> contents, int expectedContents = 0, int expectedSignals = 0)
     {
         if (_indexFactory is null)
             throw new InvalidOperationException("This catalog was built on fixed index instances; a whole rebuild needs an index factory.");
@@ -241,7 +247,7 @@ public sealed class SignalCatalog
             state.Indexes[type].Load(list);
     }
 
-    public void Upsert(CatalogContent content)
+    internal void Upsert(CatalogContent content)
     {
         bool unchanged;
         lock (_writeLock)
@@ -269,7 +275,7 @@ public sealed class SignalCatalog
     /// <see cref="Upsert"/> for many items at once (a node's resync from its hub): new signals go to each index in one
     /// bulk add, which for a million PDQ hashes is many times faster than adding them one by one.
     /// </summary>
-    public void UpsertMany(IEnumerable<CatalogContent> contents)
+    internal void UpsertMany(IEnumerable<CatalogContent> contents)
     {
         var changed = new List<CatalogContent>();
         lock (_writeLock)
@@ -306,7 +312,7 @@ public sealed class SignalCatalog
             ItemsChanged?.Invoke(changed);
     }
 
-    public void Remove(Guid contentId)
+    internal void Remove(Guid contentId)
     {
         lock (_writeLock)
         {

@@ -4,7 +4,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
 
@@ -23,7 +22,7 @@ public sealed record OpinionResult(OpinionDto Opinion, OpinionSummary Summary, b
 /// the item is quarantined in the same transaction as the opinion, stops matching at once, and waits in the forum
 /// operator's queue.
 /// </summary>
-public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog catalog, BankService banks, TaxonomyService taxonomy,
+public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy,
     IOptions<ServerOptions> options)
 {
     public async Task<OpinionResult> GiveAsync(Actor actor, Guid contentId, NewOpinion input, CancellationToken ct = default)
@@ -82,7 +81,7 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
         }
         await scope.CommitAsync(ct);
         if (quarantine)
-            catalog.Upsert(BankService.ToCatalog(content));
+            await scope.WaitAppliedAsync(ct);
         return new OpinionResult(opinion.ToDto(), summary, quarantine);
     }
 
@@ -99,7 +98,7 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
             return false;
         await QuarantineAsync(scope, actor, content, reason, Timestamps.Now(), ct);
         await scope.CommitAsync(ct);
-        catalog.Upsert(BankService.ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
         return true;
     }
 
@@ -208,7 +207,7 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, SignalCatalog 
         // Decided: the matches that sent the item here count no more, so a restored item starts counting afresh.
         await db.MatchFloodCounts.Where(c => c.ContentId == content.Id).ExecuteDeleteAsync(ct);
         await scope.CommitAsync(ct);
-        catalog.Upsert(BankService.ToCatalog(content));
+        await scope.WaitAppliedAsync(ct);
         return queued.ToDto();
     }
 

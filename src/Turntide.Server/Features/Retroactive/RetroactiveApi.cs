@@ -16,6 +16,8 @@ public static class RetroactiveApi
     {
         builder.Services.Configure<RetroactiveOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.AddSingleton<RetroactiveQueue>();
+        // Uploads with a reference come from matching's answers.
+        builder.Services.AddSingleton<Matching.IMatchObserver>(sp => sp.GetRequiredService<RetroactiveQueue>());
         builder.Services.AddHostedService<RetroactiveWorker>();
         return builder;
     }

@@ -5,7 +5,7 @@ namespace Turntide.Server.Features.Retroactive;
 /// <summary>A signal of a recent upload a node matched, kept for a while to re-check against signals that arrive later.</summary>
 public sealed class KeptSignal
 {
-    public const int MaxReferenceLength = 200;
+    public const int MaxReferenceLength = Matching.MatchingApi.MaxReferenceLength;
     public const int MaxValueLength = 128;
 
     public long Id { get; set; }

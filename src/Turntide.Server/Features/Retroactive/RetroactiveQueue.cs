@@ -17,7 +17,7 @@ public sealed record KeptUpload(Guid OrganisationId, string Reference, IReadOnly
 /// and counted, when it is full, so a request never waits), and the ids of items that changed in the catalog into a
 /// set, so a burst of changes to the same items costs one re-check.
 /// </summary>
-public sealed class RetroactiveQueue
+public sealed class RetroactiveQueue : IMatchObserver
 {
     private readonly Channel<KeptUpload> _uploads;
     private readonly ConcurrentDictionary<Guid, byte> _changed = new();
@@ -51,6 +51,17 @@ public sealed class RetroactiveQueue
             return;
         if (!_uploads.Writer.TryWrite(upload))
             Interlocked.Increment(ref _dropped);
+    }
+
+    /// <summary>Keeps an answered upload that came with a reference (matching tells it through <see cref="IMatchObserver"/>).</summary>
+    public void Answered(MatchesAnswered answered)
+    {
+        if (string.IsNullOrEmpty(answered.Reference) || answered.Viewer.Organisation is not { } org)
+            return;
+        var queries = answered.Results.Where(r => Keepable(r.SignalType) && r.Signal.Length <= KeptSignal.MaxValueLength)
+            .DistinctBy(r => (r.SignalType, r.Signal))
+            .Select(r => new KeptQuery(r.SignalType, r.Signal, r.Matches)).ToList();
+        Keep(new KeptUpload(org, answered.Reference, queries));
     }
 
     private void ItemsChanged(IReadOnlyList<CatalogContent> items)

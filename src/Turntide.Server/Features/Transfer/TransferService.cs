@@ -9,7 +9,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Signals;
 
@@ -21,8 +20,8 @@ namespace Turntide.Server.Features.Transfer;
 /// per item, so imported items reach the exchange feed and every replica like items added one at a time. A signal
 /// already in the bank (or earlier in the file) is skipped and counted, so an import can be run again safely.
 /// </summary>
-public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog catalog, BankService banks, IOptions<ServerOptions> options,
-    ILogger<TransferService> logger)
+public sealed class TransferService(TurntideDb db, AuditLog audit, BankService banks, IOptions<ServerOptions> options,
+    ILogger<TransferService> logger, AuditApplied? applied = null)
 {
     public static readonly string[] CsvHeader = ["signal_type", "signal", "labels", "note"];
 
@@ -42,6 +41,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
 
         long lines = 0;
         int added = 0, duplicates = 0, failed = 0;
+        long lastCommitted = 0;
         var errors = new List<ImportLineError>();
         var pending = new List<Pending>();
         var inBatch = new HashSet<(string, string)>();
@@ -62,7 +62,8 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
                 return true;
             try
             {
-                var (batchAdded, batchDuplicates) = await CommitBatchAsync(actor, bank, pending, ct);
+                var (batchAdded, batchDuplicates, sequence) = await CommitBatchAsync(actor, bank, pending, ct);
+                lastCommitted = Math.Max(lastCommitted, sequence);
                 added += batchAdded;
                 duplicates += batchDuplicates;
             }
@@ -115,6 +116,9 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
             stopped = e.Message;
         }
         await FlushAsync();
+        // Once for the whole import, not per batch: the report answers after matching has every committed item.
+        if (applied is not null)
+            await applied.WaitAsync(lastCommitted, ct);
         return new ImportReport(bank.Name, format.Name(), lines, added, duplicates, failed,
             [.. errors.OrderBy(e => e.Line)], failed - errors.Count, stopped);
     }
@@ -142,8 +146,8 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         return (new Pending(line.Line, type!.Name, canonical!, labels, note), null);
     }
 
-    /// <summary>One transaction: the batch's new items and an audit entry for each; then the catalog learns them.</summary>
-    private async Task<(int Added, int Duplicates)> CommitBatchAsync(Actor actor, Bank bank, List<Pending> batch, CancellationToken ct)
+    /// <summary>One transaction: the batch's new items and an audit entry for each; returns the commit's last sequence too.</summary>
+    private async Task<(int Added, int Duplicates, long Sequence)> CommitBatchAsync(Actor actor, Bank bank, List<Pending> batch, CancellationToken ct)
     {
         // The duplicate check runs under the audit lock, which every audited write of every process takes: two imports of
         // one file at once then see each other's committed batches, and each signal is added once.
@@ -159,7 +163,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         var existing = sameValue.Where(s => inBank.Contains(s.ContentId)).Select(s => (s.SignalType, s.Value)).ToHashSet();
         var fresh = batch.Where(p => !existing.Contains((p.SignalType, p.Value))).ToList();
         if (fresh.Count == 0)
-            return (0, batch.Count);
+            return (0, batch.Count, 0);
 
         var now = Timestamps.Now();
         var contents = fresh.Select(p =>
@@ -184,12 +188,10 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         // Signal ids come from the database, so save before recording the snapshots that name them.
         await db.SaveChangesAsync(ct);
         foreach (var content in contents)
-            scope.Record(actor, "content.add", CatalogChanges.Content, content.Id.ToString(), null, content.ToDto(bank.Name));
+            scope.Record(actor, "content.add", "content", content.Id.ToString(), null, content.ToDto(bank.Name));
         await scope.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        foreach (var content in contents)
-            catalog.Upsert(BankService.ToCatalog(content));
-        return (fresh.Count, batch.Count - fresh.Count);
+        return (fresh.Count, batch.Count - fresh.Count, scope.LastSequence);
     }
 
     /// <summary>Writes a bank's items with the given status (all when null), one line per signal, in the order they were added.</summary>
