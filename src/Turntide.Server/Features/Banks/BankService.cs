@@ -6,7 +6,7 @@ using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Banks;

@@ -11,7 +11,7 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;
 

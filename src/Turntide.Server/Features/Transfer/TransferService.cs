@@ -11,7 +11,7 @@ using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Features.Transfer;
 
