@@ -211,18 +211,21 @@ public sealed class SignalTypeEndToEndTests
         var video = Assert.Single(result.Results.Single(r => r.SignalType == "vpdq").Matches);
         Assert.Equal(item.Id, video.ContentId);
         Assert.InRange(video.QueryMatchPercent!.Value, 80, 100);
-        // Not a copy of the banked video: some of its frames differ, so a threshold above them exists.
-        Assert.True(video.QueryMatchPercent < 100 || video.ComparedMatchPercent < 100);
         Assert.Empty(result.Results.Single(r => r.SignalType == "md5").Matches);
 
-        // Thresholds apply to a file's vPDQ too: just above the shares found, the same upload matches nothing.
-        var above = video.QueryMatchPercent < 100
-            ? FormattableString.Invariant($"min_query_match_percent={video.QueryMatchPercent + 0.5}")
-            : FormattableString.Invariant($"min_compared_match_percent={video.ComparedMatchPercent + 0.5}");
-        var strict = await matcher.PostAsync("/api/v1/match?" + above,
+        // The thresholds are inclusive and apply to a file's vPDQ too: at exactly the shares found it still matches.
+        var atShares = await matcher.PostAsync(FormattableString.Invariant(
+                $"/api/v1/match?min_query_match_percent={video.QueryMatchPercent}&min_compared_match_percent={video.ComparedMatchPercent}"),
             new MultipartFormDataContent { { new ByteArrayContent(other), "file", "upload.mp4" } });
-        var strictResult = (await strict.Content.ReadFromJsonAsync<FileMatchResponse>(Json.Options))!;
-        Assert.Empty(strictResult.Results.Single(r => r.SignalType == "vpdq").Matches);
+        var atSharesResult = (await atShares.Content.ReadFromJsonAsync<FileMatchResponse>(Json.Options))!;
+        Assert.Equal(item.Id, Assert.Single(atSharesResult.Results.Single(r => r.SignalType == "vpdq").Matches).ContentId);
+
+        // Another video altogether matches nothing.
+        var unrelated = await File.ReadAllBytesAsync(Sample("sample-videos/doorknob-hd-no-bar.mp4"));
+        var none = await matcher.PostAsync("/api/v1/match", new MultipartFormDataContent { { new ByteArrayContent(unrelated), "file", "other.mp4" } });
+        var noneResult = (await none.Content.ReadFromJsonAsync<FileMatchResponse>(Json.Options))!;
+        Assert.Equal("video", noneResult.Hashed.ContentType);
+        Assert.All(noneResult.Results, r => Assert.Empty(r.Matches));
 
         // A damaged video is refused whole, and nothing is banked.
         var damaged = await curator.PostAsync("/api/v1/banks/FILES/content",

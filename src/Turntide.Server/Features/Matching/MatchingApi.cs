@@ -64,9 +64,11 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_query_match_percent")] string? minQueryShare,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_compared_match_percent")] string? minComparedShare,
         SignalCatalog catalog, IOptions<ServerOptions> options, HubSync.MatchTally tally, HttpContext http)
     {
-        var (video, badShares) = VideoDecision(http.Request.Query);
+        var (video, badShares) = VideoDecision(minQueryShare, minComparedShare);
         if (badShares is not null)
             return (ProblemHttpResult)Problems.Bad(badShares);
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
@@ -96,7 +98,7 @@ public static class MatchingApi
         if (UploadReader.IsMultipart(request))
         {
             // The thresholds of a file's vPDQ come in the query string too.
-            var (fileVideo, badShares) = VideoDecision(request.Query);
+            var (fileVideo, badShares) = VideoDecision(request.Query["min_query_match_percent"], request.Query["min_compared_match_percent"]);
             if (badShares is not null)
                 return Problems.Bad(badShares);
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
@@ -186,20 +188,20 @@ public static class MatchingApi
     }
 
     /// <summary>The vPDQ decision of a GET or a file's POST: min_query_match_percent and min_compared_match_percent in the query string.</summary>
-    private static (VpdqVideoQueryOptions Decision, string? Error) VideoDecision(IQueryCollection query)
+    private static (VpdqVideoQueryOptions Decision, string? Error) VideoDecision(string? minQueryShare, string? minComparedShare)
     {
-        double? Read(string name, out string? error)
+        double? Read(string name, string? text, out string? error)
         {
             error = null;
-            if (query[name] is not { Count: > 0 } values)
+            if (text is null)
                 return null;
-            if (double.TryParse(values[0], System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var v))
                 return v;
-            error = $"{name} '{Shorten(values[0] ?? "")}' is not a number from 0 to 100.";
+            error = $"{name} '{Shorten(text)}' is not a number from 0 to 100.";
             return null;
         }
-        var queryShare = Read("min_query_match_percent", out var e1);
-        var comparedShare = Read("min_compared_match_percent", out var e2);
+        var queryShare = Read("min_query_match_percent", minQueryShare, out var e1);
+        var comparedShare = Read("min_compared_match_percent", minComparedShare, out var e2);
         return e1 is not null || e2 is not null ? (VpdqVideoQueryOptions.Default, e1 ?? e2) : VideoDecision(queryShare, comparedShare);
     }
 
