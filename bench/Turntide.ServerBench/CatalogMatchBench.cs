@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Turntide.Core.Index;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 /// <summary>
 /// catalog-match [--items N] [--queries Q]: SignalCatalog.Match per query, in memory, for the viewers matching now

@@ -56,19 +56,12 @@ internal static class FileSignals
 
     internal static readonly HashSet<string> TextExtensions = new([".txt", ".text"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The signals a file of this kind gets when --signal is not given.</summary>
-    public static IReadOnlyList<SignalType> Defaults(FileKind kind, bool videoHasher) => kind switch
-    {
-        // Photos: PDQ alone, so the output stays the reference hasher's.
-        FileKind.Photo => [SignalType.Pdq],
-        FileKind.Video => videoHasher ? [SignalType.Vpdq, SignalType.Md5, SignalType.Sha256] : [SignalType.Md5, SignalType.Sha256],
-        FileKind.Pdf or FileKind.Text => [SignalType.Md5, SignalType.Sha256, SignalType.Text],
-        _ => [SignalType.Md5, SignalType.Sha256],
-    };
+    /// <summary>The signals a file of this kind gets when --signal is not given: photos get PDQ alone, so the output stays the reference hasher's.</summary>
+    public static IReadOnlyList<SignalType> Defaults(FileKind kind, bool videoHasher) =>
+        FileSignalChoice.Defaults(kind, videoHasher, photoPdqOnly: true);
 
     /// <summary>Every signal some kind gets by default, in output order: the columns of CSV output.</summary>
-    public static IReadOnlyList<SignalType> AllDefaults(bool videoHasher) =>
-        Enum.GetValues<FileKind>().SelectMany(k => Defaults(k, videoHasher)).Distinct().Order().ToList();
+    public static IReadOnlyList<SignalType> AllDefaults(bool videoHasher) => FileSignalChoice.AllDefaults(videoHasher, photoPdqOnly: true);
 
     /// <summary>Which files inside folders are taken: those whose extension suits a requested signal.</summary>
     public static Func<string, bool> FolderFilter(IReadOnlyList<SignalType>? signals, bool allFiles)
@@ -122,11 +115,8 @@ internal static class FileSignals
         if (kind.Format == "empty")
             return new FileOutcome(kind, [], "empty file");
 
-        // Asked-for signals that do not fit the file's kind are skipped (a folder of photos and videos with
-        // --signal pdq,md5 gives PDQ to photos, MD5 to all); a file that fits none of them is an error.
-        var signals = options.Signals is null
-            ? Defaults(kind.Kind, options.Vpdq is not null)
-            : options.Signals.Where(s => Applies(s, kind.Kind)).ToList() is { Count: > 0 } fitting ? fitting : options.Signals;
+        // Asked-for signals that do not fit the file's kind are skipped; a file that fits none of them is an error.
+        var signals = FileSignalChoice.Choose(kind.Kind, options.Signals, options.Vpdq is not null, photoPdqOnly: true);
         FileDigests? digests = null;
         string? digestError = null;
         var wanted = (signals.Contains(SignalType.Md5) ? DigestKinds.Md5 : 0) | (signals.Contains(SignalType.Sha256) ? DigestKinds.Sha256 : 0);
@@ -157,16 +147,6 @@ internal static class FileSignals
         }
         return new FileOutcome(kind, outcomes, null);
     }
-
-    /// <summary>True when a signal can be computed from a file of this kind.</summary>
-    public static bool Applies(SignalType signal, FileKind kind) => signal switch
-    {
-        SignalType.Pdq => kind == FileKind.Photo,
-        SignalType.Vpdq => kind == FileKind.Video,
-        SignalType.Text => kind is FileKind.Pdf or FileKind.Text,
-        SignalType.Md5 or SignalType.Sha256 => true,
-        _ => false,
-    };
 
     /// <summary>"a photo (jpeg)", "a PDF", ...: how errors name what a file turned out to be.</summary>
     public static string Describe(DetectedKind kind) => kind.Kind switch

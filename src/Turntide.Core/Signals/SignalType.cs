@@ -26,7 +26,7 @@ public enum SignalType
 }
 
 /// <summary>Names, parsing and the content each signal type describes.</summary>
-public static class SignalTypes
+public static partial class SignalTypes
 {
     public static IReadOnlyList<SignalType> All { get; } = Enum.GetValues<SignalType>();
 

@@ -165,7 +165,8 @@ public readonly record struct SignalValue
             error = $"vpdq line {lineNumber} is not frame,quality,hash,timestamp";
             return false;
         }
-        if (!long.TryParse(line[fields[0]], NumberStyles.None, CultureInfo.InvariantCulture, out frame))
+        // A frame number fits an int, as the hasher's and the matcher's frames do.
+        if (!long.TryParse(line[fields[0]], NumberStyles.None, CultureInfo.InvariantCulture, out frame) || frame > int.MaxValue)
         {
             error = $"vpdq line {lineNumber}: '{line[fields[0]]}' is not a frame number";
             return false;

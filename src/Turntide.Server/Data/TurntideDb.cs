@@ -196,4 +196,13 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
 
 public sealed class SqliteTurntideDb(DbContextOptions<SqliteTurntideDb> options) : TurntideDb(options);
 
-public sealed class PostgresTurntideDb(DbContextOptions<PostgresTurntideDb> options) : TurntideDb(options);
+public sealed class PostgresTurntideDb(DbContextOptions<PostgresTurntideDb> options) : TurntideDb(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // A B-tree entry holds at most about 2.7 kB, and a vPDQ value is one line per kept frame (a minute of video is
+        // about 5 kB): a hash index keeps the look-up by value for values of any length. Lookups are by equality only.
+        builder.Entity<ContentSignal>().HasIndex(s => s.Value).HasMethod("hash");
+    }
+}

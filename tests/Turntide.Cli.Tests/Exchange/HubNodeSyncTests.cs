@@ -35,6 +35,15 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         return [.. result.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("content_id").GetGuid())];
     }
 
+    /// <summary>The items each (type, signal) matches on a server, in one batch (a vPDQ is too long for a query string).</summary>
+    private static async Task<List<List<Guid>>> MatchAllAsync(HttpClient node, IReadOnlyList<(string Type, string Signal)> signals)
+    {
+        var result = await HubAndNodes.Ok(await node.PostAsJsonAsync("/api/v1/match",
+            new { signals = signals.Select(s => new { signal_type = s.Type, signal = s.Signal }).ToArray() }));
+        return [.. result.GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("content_id").GetGuid()).ToList())];
+    }
+
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
         var until = DateTime.UtcNow + (deadline ?? Deadline);
@@ -76,6 +85,63 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         Assert.True(status.GetProperty("configured").GetBoolean());
         Assert.True(status.GetProperty("stream_connected").GetBoolean());
         Assert.DoesNotContain(servers.HubKeyA, servers.NodeA.Log);
+    }
+
+    [Fact]
+    public async Task EverySignalTypeBankedAtTheHubReachesTheNodesByFeedAndBySnapshotAndMatchesThere()
+    {
+        using var forum = servers.Hub.Client(servers.ForumKey);
+        using var hubC = servers.Hub.Client(servers.HubKeyC);
+        const string bank = "ALL_TYPES";
+        await HubAndNodes.Ok(await forum.PostAsJsonAsync("/api/v1/banks", new { name = bank, @private = false }));
+        string host = "h" + Guid.NewGuid().ToString("n")[..12];
+        // A real video's vPDQ (one line per frame), and one value of every other type; each with the query that finds it.
+        string vpdq = string.Concat(File.ReadLines(Turntide.Core.Tests.TestData.Path_("vpdq", "sample-hashes", "chair-22-sd-sepia-bar.txt"))
+            .Take(60).Select(l => l + "\n"));
+        var values = new (string Type, string Banked, string Query)[]
+        {
+            ("pdq", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), ""),
+            ("vpdq", vpdq, vpdq),
+            ("md5", NewMd5(), ""),
+            ("sha256", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), ""),
+            ("url", $"https://{host}.example.com/a", $"HTTPS://{host}.Example.com/a?utm_source=x"),
+            ("text", "text-sha256-v1:" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), ""),
+        };
+        values = [.. values.Select(v => v with { Query = v.Query == "" ? v.Banked : v.Query })];
+        var ids = new List<Guid>();
+        foreach (var (type, banked, _) in values)
+        {
+            var added = await HubAndNodes.Ok(await forum.PostAsJsonAsync($"/api/v1/banks/{bank}/content",
+                new { signals = new[] { new { signal_type = type, value = banked } }, labels = new[] { "severity:crisis" } }));
+            ids.Add(added.GetProperty("id").GetGuid());
+        }
+        var queries = values.Select(v => (v.Type, v.Query)).ToList();
+        bool AllFound(List<List<Guid>> found) => ids.Select((id, i) => found[i].Contains(id)).All(f => f);
+
+        // The feed: pushed to both nodes, mirrored into their databases and matched from their catalogs.
+        using var a = servers.NodeA.Client(servers.NodeKeyA);
+        await EventuallyAsync(async () => AllFound(await MatchAllAsync(a, queries)), "node A matches all six types from the feed");
+        using (var c = servers.NodeC.Client(servers.NodeKeyC))
+            await EventuallyAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types from the feed");
+        // The vPDQ text arrives line for line.
+        var mirroredVpdq = $"SELECT COUNT(*) FROM content_signals WHERE \"SignalType\" = 'vpdq' AND \"Value\" = '{vpdq}'";
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA, mirroredVpdq));
+        var snapshotItems = (await SnapshotAsync(hubC)).Where(l => l.TryGetProperty("item", out _)).Select(l => l.GetProperty("item"))
+            .Where(i => ids.Contains(i.GetProperty("id").GetGuid())).ToList();
+        Assert.Equal(values.Select(v => v.Type).Order(), snapshotItems.Select(i => i.GetProperty("signals")[0].GetProperty("signal_type").GetString()!).Order());
+
+        // The snapshot: node C loses its copy of the bank's items and a checkpoint the hub does not know makes it
+        // rebuild its copy from the snapshot.
+        await servers.NodeC.StopAsync();
+        await HubAndNodes.ExecuteAsync(servers.NodeC, "UPDATE hub_sync_state SET \"Checkpoint\" = 'ffffffffffffffff.1'");
+        const string ofTheBank = $"SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Name\" = '{bank}'";
+        await HubAndNodes.ExecuteAsync(servers.NodeC, $"DELETE FROM content_signals WHERE \"ContentId\" IN ({ofTheBank})");
+        await HubAndNodes.ExecuteAsync(servers.NodeC, $"DELETE FROM bank_contents WHERE \"Id\" IN ({ofTheBank})");
+        Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, mirroredVpdq));
+        await servers.NodeC.StartAsync();
+        using (var c = servers.NodeC.Client(servers.NodeKeyC))
+            await EventuallyAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types after a resync from the snapshot");
+        Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeC, mirroredVpdq));
     }
 
     [Fact]
@@ -267,8 +333,9 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         Assert.Equal(2, await HubAndNodes.CountAsync(servers.NodeA, resyncs));
         foreach (var item in items.Where(i => i.GetProperty("status").GetString() == "enabled"))
         {
-            string md5 = item.GetProperty("signals")[0].GetProperty("value").GetString()!;
-            Assert.Contains(item.GetProperty("id").GetGuid(), await MatchesAsync(a, md5));
+            var signal = item.GetProperty("signals")[0];
+            Assert.Contains(item.GetProperty("id").GetGuid(),
+                (await MatchAllAsync(a, [(signal.GetProperty("signal_type").GetString()!, signal.GetProperty("value").GetString()!)]))[0]);
         }
         Assert.NotEqual("ffffffffffffffff.1", (await StatusAsync(a)).GetProperty("checkpoint").GetString());
     }

@@ -6,7 +6,7 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.HubSync;

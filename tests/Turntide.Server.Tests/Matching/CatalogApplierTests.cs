@@ -9,7 +9,7 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Tests.Infrastructure;
 using Turntide.Server.Tests.Replicas;
 

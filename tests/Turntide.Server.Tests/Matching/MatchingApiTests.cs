@@ -208,7 +208,7 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
         { "signal_type=pdq", HttpStatusCode.BadRequest, "signal is empty" },
         { "signal_type=pdq&signal=xyz", HttpStatusCode.BadRequest, "Malformed pdq signal" },
         { "signal_type=pdq&signal=" + new string('g', 64), HttpStatusCode.BadRequest, "is not a hex digit" },
-        { "signal_type=md5&signal=abc", HttpStatusCode.BadRequest, "Malformed MD5 signal" },
+        { "signal_type=md5&signal=abc", HttpStatusCode.BadRequest, "Malformed md5 signal" },
         { "signal_type=pdq&signal=" + new string('0', 64) + "&max_distance=65", HttpStatusCode.BadRequest, "out of range" },
         { "signal_type=pdq&signal=" + new string('0', 64) + "&max_distance=ten", HttpStatusCode.BadRequest, "not a whole number" },
         { "signal_type=md5&signal=" + new string('0', 32) + "&max_distance=3", HttpStatusCode.BadRequest, "match exactly" },
@@ -249,8 +249,8 @@ public sealed class MatchingApiTests(MatchingFixture fixture) : IClassFixture<Ma
         await AssertProblemAsync(await Matcher.PostAsync("/api/v1/hash", File([], "empty.jpg")), HttpStatusCode.BadRequest, "empty");
 
         var bank = await NewBankAsync();
-        await AssertProblemAsync(await Curator.PostAsJsonAsync($"/api/v1/banks/{bank}/content", new { signals = new[] { new { signal_type = "url", value = "https://example.test" } } }),
-            HttpStatusCode.BadRequest, "Unknown signal type 'url'");
+        await AssertProblemAsync(await Curator.PostAsJsonAsync($"/api/v1/banks/{bank}/content", new { signals = new[] { new { signal_type = "sha1", value = "https://example.test" } } }),
+            HttpStatusCode.BadRequest, "Unknown signal type 'sha1'");
         await AssertProblemAsync(await Curator.PostAsJsonAsync($"/api/v1/banks/{bank}/content", new { signals = new[] { new { signal_type = "pdq", value = RandomPdq() } }, labels = new[] { "Bad Label!" } }),
             HttpStatusCode.BadRequest, "Label");
         await AssertProblemAsync(await Curator.PostAsync($"/api/v1/banks/{bank}/content", Raw("{\"signals\": 5}", "application/json")), HttpStatusCode.BadRequest, "");

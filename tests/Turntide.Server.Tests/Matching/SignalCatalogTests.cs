@@ -1,7 +1,7 @@
 using Turntide.Core.Index;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Tests.Matching;
 

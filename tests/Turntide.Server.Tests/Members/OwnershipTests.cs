@@ -88,6 +88,10 @@ public sealed class OwnershipTests
 
     private static string NewMd5() => Guid.NewGuid().ToString("n");
 
+    /// <summary>A multipart upload of a file never seen before (its digests would be a new item).</summary>
+    private static HttpContent FileBody() =>
+        new MultipartFormDataContent { { new ByteArrayContent(Guid.NewGuid().ToByteArray()), "file", "upload.bin" } };
+
     /// <summary>Every write endpoint and form post, with its attempts. The keys must match the server's endpoints.</summary>
     public static IReadOnlyList<Case> Cases() =>
     [
@@ -109,6 +113,11 @@ public sealed class OwnershipTests
             new(true, w => w.OneAnalyst, "POST", "/api/v1/banks/FORUM_CRISIS/content", _ => JsonBody($$"""{"signals":[{"signal_type":"md5","value":"{{NewMd5()}}"}]}""")),
             new(true, w => w.TwoAnalyst, "POST", "/api/v1/banks/ONE_PRIVATE/content", _ => JsonBody($$"""{"signals":[{"signal_type":"md5","value":"{{NewMd5()}}"}]}""")),
             new(false, w => w.ForumModerator, "POST", "/api/v1/banks/FORUM_CRISIS/content", _ => JsonBody($$"""{"signals":[{"signal_type":"md5","value":"{{NewMd5()}}"}]}""")),
+            // The file form of the same route: refused before the upload is hashed.
+            new(true, w => w.OneAnalyst, "POST", "/api/v1/banks/FORUM_CRISIS/content?labels=severity:crisis", _ => FileBody()),
+            new(true, w => w.TwoAnalyst, "POST", "/api/v1/banks/ONE_PRIVATE/content", _ => FileBody()),
+            new(false, w => w.ForumModerator, "POST", "/api/v1/banks/FORUM_CRISIS/content", _ => FileBody()),
+            new(false, w => w.ForumAuditor, "POST", "/api/v1/banks/FORUM_CRISIS/content", _ => FileBody()),
         ]),
         new("POST /api/v1/banks/{x}/import",
         [

@@ -11,7 +11,7 @@ using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Retroactive;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Tests.Infrastructure;
 using Turntide.Server.Tests.Replicas;
 

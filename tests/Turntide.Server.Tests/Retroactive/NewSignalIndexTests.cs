@@ -2,7 +2,7 @@ using Turntide.Core.Index;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Retroactive;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Tests.Retroactive;
 

@@ -107,7 +107,8 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("id=\"bank-error\">Pick the bank to contribute to.", html);
-        Assert.Contains("Malformed MD5 signal: expected 32 hex digits, got 3 characters.", html);
+        Assert.Contains("Malformed md5 signal: ", html);
+        Assert.Contains("is not an MD5 digest: expected 32 hex digits.", html);
         Assert.Contains("id=\"note-error\">The note is 2001 characters long; the limit is 2000.", html);
         Assert.Contains("value=\"xyz\"", html); // what the person typed stays in the form
         Assert.Equal(before, await _server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.CountAsync()));

@@ -152,7 +152,7 @@ public sealed class TransferTests
             + $"md5,{Md5(4)},severity:crisis behaviour:threat,space separated labels\n" // 6: LF only
             + $"pdq,{Pdq(5)},,\"{new string('x', 600)}\"\r\n"           // 7: longer than the line limit
             + $"pdq,{Pdq(6)},,too,many\r\n"                             // 8: more fields than the header
-            + $"vpdq,{Pdq(7)},,\r\n"                                    // 9: unknown signal type
+            + $"phash,{Pdq(7)},,\r\n"                                   // 9: unknown signal type
             + $"pdq,{Pdq(1)},,duplicate of line 2\r\n"                  // 10
             + $"md5,{Md5(8)},NOT A LABEL!,\r\n"                         // 11
             + $"md5,{Md5(9)},severity:crisis,\"quoted, \"\"fine\"\"\"";  // 12: no final line break

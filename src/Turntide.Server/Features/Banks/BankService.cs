@@ -5,7 +5,7 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Banks;

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
+using Turntide.Server.Features.Hashing;
+using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Banks;
@@ -36,6 +39,12 @@ public static class BanksApi
         banks.MapGet("/{bank}/content", ListContent).WithName("ListContent").RequireAuthorization(Policies.ApiReadBanks);
         banks.MapPost("/{bank}/content", AddContent).WithName("AddContent").RequireAuthorization(Policies.ApiCurateBanks)
             .WithSummary("Add an item: its signals, labels and a note. Signals only, never media.");
+        // The same route for a file: routing picks this endpoint by the multipart content type.
+        banks.MapPost("/{bank}/content", AddContentFromFile).WithName("AddContentFromFile").RequireAuthorization(Policies.ApiCurateBanks)
+            .WithSummary("Add an item from a file (multipart 'file'): the file is hashed in memory, discarded, and its signals banked.")
+            .WithDescription("Labels, note and status come in the query string (labels separated by commas or spaces).")
+            .Accepts<IFormFile>("multipart/form-data")
+            .DisableAntiforgery();
 
         var content = api.MapGroup("/content").WithTags("Banks");
         content.MapGet("/{id:guid}", GetContent).WithName("GetContent").RequireAuthorization(Policies.ApiReadBanks);
@@ -86,6 +95,31 @@ public static class BanksApi
         var found = await banks.FindBankAsync(bank, ct);
         await BankVisibility.RequireVisibleAsync(db, Actor.From(http.User), found.Id, ct);
         var content = await banks.AddContentAsync(Actor.From(http.User), found.Id, request, ct);
+        return TypedResults.Created($"/api/v1/content/{content.Id}", content.ToDto(found.Name));
+    }
+
+    /// <summary>
+    /// Banks the signals of a file. Who may curate the bank is asked before the body is read, so a refused caller's
+    /// media is never hashed; the upload is hashed within the size limit and the decoding budget, then discarded.
+    /// </summary>
+    private static async Task<Created<BankContentDto>> AddContentFromFile(string bank, HttpRequest request, BankService banks, TurntideDb db,
+        MediaHasher hasher, DecodeBudget budget, IOptions<ServerOptions> options, CancellationToken ct)
+    {
+        var actor = Actor.From(request.HttpContext.User);
+        var found = await banks.FindBankAsync(bank, ct);
+        await BankVisibility.RequireVisibleAsync(db, actor, found.Id, ct);
+        await banks.RequireCuratorAsync(actor, found, ct);
+        string? labels = request.Query["labels"], note = request.Query["note"], status = request.Query["status"];
+        if (labels?.Length > BankContent.MaxLabels * (ContentLabel.MaxLength + 1))
+            throw new DomainException($"labels is {labels.Length} characters long; an item has at most {BankContent.MaxLabels} labels of {ContentLabel.MaxLength} characters.");
+
+        using var upload = await UploadReader.ReadFileAsync(request, options.Value.MaxUploadBytes, ct);
+        HashResultDto hashed;
+        using (await budget.AcquireForAsync(upload.Memory, ct))
+            hashed = await hasher.HashAsync(upload, ct);
+        var input = new NewContent([.. hashed.Signals.Select(s => new SignalDto(s.SignalType, s.Value))],
+            labels?.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), note, status);
+        var content = await banks.AddContentAsync(actor, found.Id, input, ct);
         return TypedResults.Created($"/api/v1/content/{content.Id}", content.ToDto(found.Name));
     }
 

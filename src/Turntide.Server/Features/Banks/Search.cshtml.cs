@@ -5,7 +5,7 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server.Features.Banks;
@@ -37,24 +37,29 @@ public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : Turntide
         var q = Q?.Trim() ?? "";
         if (q.Length == 0)
             return;
-        if (q.Length > SignalTypes.MaxValueLength)
+        if (q.Length > SignalValue.MaxLineValueLength)
         {
-            Error = $"The search is {q.Length} characters long; the limit is {SignalTypes.MaxValueLength}.";
+            Error = $"The search is {q.Length} characters long; the limit is {SignalValue.MaxLineValueLength}.";
             return;
         }
         // Private banks the member may not see are left out of both kinds of search: the catalog filters by viewer
         // before its limit, so hidden matches never crowd out visible ones.
+        // A hash (pdq, md5, sha256), a link (url, in its canonical form) or a text digest is searched as a signal of every
+        // type it is a valid value of; a vPDQ is many lines and is matched through the API, not this one-line box.
         bool hex = q.All(char.IsAsciiHexDigit);
-        if (hex && q.Length is 32 or 64)
+        var types = SignalTypes.Descriptors.Where(t => t.Rule != SignalMatchRule.FrameShares
+            && (hex ? q.Length is 32 or 64 && t.Type is SignalType.Pdq or SignalType.Md5 or SignalType.Sha256 : t.Type is SignalType.Url or SignalType.Text));
+        foreach (var type in types)
         {
+            var (_, canonical, error) = SignalTypes.Validate(type.Name, q);
+            if (error is not null)
+                continue;
             ByHash = true;
-            foreach (var type in SignalTypes.All)
-            {
-                var (_, canonical, error) = SignalTypes.Validate(type.Name, q);
-                if (error is null)
-                    Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit, CatalogViewer.For(Actor.OrganisationId)));
-            }
-            Summary = Matches.Count == 0 ? "No enabled item matches this hash." : $"{Matches.Count} matching items, nearest first.";
+            Matches.AddRange(catalog.Match(type, canonical!, type.DefaultMaxDistance, Limit, CatalogViewer.For(Actor.OrganisationId)));
+        }
+        if (ByHash)
+        {
+            Summary = Matches.Count == 0 ? "No enabled item matches this signal." : $"{Matches.Count} matching items, nearest first.";
             return;
         }
         var label = q.ToLowerInvariant();

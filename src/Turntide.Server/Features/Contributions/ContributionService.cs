@@ -4,7 +4,7 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Contributions;

@@ -38,9 +38,25 @@ public sealed class DecodeBudget(IOptions<ServerOptions> options)
     /// <summary>Decodes waiting for budget now (for the status of a busy server, and for tests).</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    /// <summary>Takes the pixels an upload's image declares (none for other files), waiting a short while if need be.</summary>
+    /// <summary>
+    /// What a video's hashing takes from the budget: its frames are decoded one at a time but a few are in flight
+    /// between FFmpeg and the hasher, and the size is unknown before FFmpeg probes the file, so a video reserves
+    /// four full-HD frames' worth (bounded by the whole budget).
+    /// </summary>
+    public const long VideoPixels = 4L * 1920 * 1080;
+
+    /// <summary>
+    /// Takes the pixels an upload's image declares, or <see cref="VideoPixels"/> for a video (nothing for other files),
+    /// waiting a short while if need be.
+    /// </summary>
     public async Task<IDisposable> AcquireForAsync(ReadOnlyMemory<byte> upload, CancellationToken ct)
     {
+        if (Core.Signals.ContentSniffer.Detect(upload.Span[..Math.Min(upload.Length, Core.Signals.ContentSniffer.HeadLength)]).Kind == Core.Signals.FileKind.Video)
+        {
+            return await AcquireAsync(VideoPixels, TimeSpan.FromMilliseconds(options.Value.DecodeWaitMilliseconds), ct)
+                ?? throw new DecodingBusyException(
+                    $"The server is decoding as many pixels as it may at once (Turntide:MaxDecodingPixels = {Capacity}); a video takes {Math.Min(VideoPixels, Capacity)}. Retry shortly.", 1);
+        }
         // Over MaxImagePixels the decoder refuses the image from its header, without allocating: nothing to reserve.
         if (ImageDecoder.DeclaredPixels(upload.Span) is not { } pixels || pixels > options.Value.MaxImagePixels)
             return Lease.None;

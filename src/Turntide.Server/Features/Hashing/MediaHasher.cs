@@ -4,11 +4,8 @@ using Turntide.Core.Hashing.Pdq;
 using Turntide.Core.Hashing.Text;
 using Turntide.Core.Hashing.Video;
 using Turntide.Core.Imaging;
-using ContentSniffer = Turntide.Core.Signals.ContentSniffer;
-using DetectedKind = Turntide.Core.Signals.DetectedKind;
-using FileKind = Turntide.Core.Signals.FileKind;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Signals;
 
 namespace Turntide.Server.Features.Hashing;
 
@@ -19,24 +16,23 @@ public sealed record ComputedSignal(string SignalType, string Value, int? Qualit
 public sealed record HashResultDto(string ContentType, string? Format, long Bytes, IReadOnlyList<ComputedSignal> Signals);
 
 /// <summary>
-/// Every signal of a file: MD5 and SHA-256 of the bytes for any file, PDQ for photos (Turntide.Core's decoders and
-/// bit-exact PDQ), vPDQ for videos (FFmpeg, one hash per second), and the normalised-text digest for PDFs and text.
-/// Photos, PDFs and text are hashed in memory; a video is copied to an owner-only temporary file for FFmpeg, which
-/// needs to seek, and the file is deleted as soon as it is hashed.
+/// Every signal of a file, as Core's <see cref="FileSignalChoice"/> picks them for its kind: MD5 and SHA-256 of the
+/// bytes for any file, PDQ for photos (Turntide.Core's decoders and bit-exact PDQ), vPDQ for videos (FFmpeg, one hash
+/// per second), and the normalised-text digest for PDFs and text. Photos, PDFs and text are hashed in memory; a video
+/// is copied to an owner-only temporary file for FFmpeg, which needs to seek, and the file is deleted as soon as it
+/// is hashed.
 /// </summary>
 public sealed class MediaHasher(IOptions<ServerOptions> options)
 {
-    public const string VpdqName = "vpdq";
-    public const string TextName = "text";
-
     public async Task<HashResultDto> HashAsync(UploadReader.Upload upload, CancellationToken ct)
     {
         var kind = ContentSniffer.Detect(upload.Span, upload.FileName, complete: true);
         var result = Hash(upload.Span, kind);
-        if (kind.Kind == FileKind.Video)
-            return await WithVideoAsync(result, upload, kind, ct);
-        if (kind.Kind is FileKind.Pdf or FileKind.Text)
-            return WithText(result, upload, kind);
+        var wanted = FileSignalChoice.Applicable(kind.Kind);
+        if (wanted.Contains(SignalType.Vpdq))
+            result = await WithVideoAsync(result, upload, kind, ct);
+        if (wanted.Contains(SignalType.Text))
+            result = WithText(result, upload, kind);
         return result;
     }
 
@@ -57,7 +53,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
             {
                 ContentType = "video",
                 Format = kind.Format,
-                Signals = [new ComputedSignal(VpdqName, text.ToString(), null), .. result.Signals],
+                Signals = InOrder([.. result.Signals, new ComputedSignal(SignalTypes.VpdqName, text.ToString(), null)]),
             };
         }
         catch (VideoDecodeException ex)
@@ -78,7 +74,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
             {
                 ContentType = kind.Kind == FileKind.Pdf ? "pdf" : "text",
                 Format = kind.Format,
-                Signals = [.. result.Signals, new ComputedSignal(TextName, digest.Value, null)],
+                Signals = InOrder([.. result.Signals, new ComputedSignal(SignalTypes.TextName, digest.Value, null)]),
             };
         }
         catch (Exception ex) when (ex is PdfTextException or TextDigestException)
@@ -90,17 +86,22 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         }
     }
 
+    /// <summary>Signals in the order of Core's types (pdq, vpdq, md5, sha256, url, text), as the CLI lists them.</summary>
+    private static List<ComputedSignal> InOrder(IEnumerable<ComputedSignal> signals) =>
+        [.. signals.OrderBy(s => SignalTypes.Parse(s.SignalType))];
+
     /// <summary>PDQ (for photos), MD5 and SHA-256 of bytes in memory.</summary>
     public HashResultDto Hash(ReadOnlySpan<byte> bytes) => Hash(bytes, ContentSniffer.Detect(bytes, complete: true));
 
     private HashResultDto Hash(ReadOnlySpan<byte> bytes, DetectedKind kind)
     {
+        var wanted = FileSignalChoice.Applicable(kind.Kind);
         var signals = new List<ComputedSignal>(3);
         string contentType = "file";
         string? format = null;
         var limits = new DecodeLimits { MaxBytes = options.Value.MaxUploadBytes, MaxPixels = options.Value.MaxImagePixels };
         // Only images the decoders read get PDQ; other files, TIFF and HEIF included, are hashed as plain bytes.
-        if (kind.Kind == FileKind.Photo && ImageFormats.Sniff(bytes) is { Supported: true })
+        if (wanted.Contains(SignalType.Pdq) && ImageFormats.Sniff(bytes) is { Supported: true })
         {
             try
             {
@@ -115,8 +116,10 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
                 throw new Members.DomainException($"The image could not be decoded: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
             }
         }
-        signals.Add(new ComputedSignal(SignalTypes.Md5Name, Convert.ToHexStringLower(MD5.HashData(bytes)), null));
-        signals.Add(new ComputedSignal(SignalTypes.Sha256Name, Convert.ToHexStringLower(SHA256.HashData(bytes)), null));
+        if (wanted.Contains(SignalType.Md5))
+            signals.Add(new ComputedSignal(SignalTypes.Md5Name, Convert.ToHexStringLower(MD5.HashData(bytes)), null));
+        if (wanted.Contains(SignalType.Sha256))
+            signals.Add(new ComputedSignal(SignalTypes.Sha256Name, Convert.ToHexStringLower(SHA256.HashData(bytes)), null));
         return new HashResultDto(contentType, format, bytes.Length, signals);
     }
 }

@@ -14,7 +14,7 @@ public sealed class LinearPdqIndex : ISignalIndex
     private long[] _ids = new long[1024];
     private int _count;
 
-    public string SignalType => Signals.SignalTypes.PdqName;
+    public string SignalType => Turntide.Core.Signals.SignalTypes.PdqName;
 
     public int Count
     {

@@ -2,10 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Turntide.Core.Hashing.Video;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
 using Turntide.Server.Features.Web;
 
 namespace Turntide.Server.Features.Matching;
@@ -19,7 +20,10 @@ public sealed record FileMatchResponse(HashResultDto Hashed, IReadOnlyList<Match
 public sealed record QuerySignal(string? SignalType, string? Signal);
 
 /// <param name="Reference">The platform's own id for the upload: given, the node keeps the signals for a while and raises later matches (retroactive matching).</param>
-public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance, string? Reference = null);
+/// <param name="MinQueryMatchPercent">vpdq: the share of the query video's frames that must match (default 80).</param>
+/// <param name="MinComparedMatchPercent">vpdq: the share of the banked video's frames that must match (default 0).</param>
+public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance, string? Reference = null,
+    double? MinQueryMatchPercent = null, double? MinComparedMatchPercent = null);
 
 public static class MatchingApi
 {
@@ -60,8 +64,13 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal_type")] string? signalType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "signal")] string? signal,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_query_match_percent")] string? minQueryShare,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_compared_match_percent")] string? minComparedShare,
         SignalCatalog catalog, IOptions<ServerOptions> options, MatchObservers observers, HttpContext http)
     {
+        var (video, badShares) = VideoDecision(minQueryShare, minComparedShare);
+        if (badShares is not null)
+            return (ProblemHttpResult)Problems.Bad(badShares);
         var (type, canonical, error) = SignalTypes.Validate(signalType, signal);
         if (error is not null)
             return (ProblemHttpResult)Problems.Bad(error);
@@ -75,7 +84,7 @@ public static class MatchingApi
         if (CheckDistance(type!, distance) is { } bad)
             return (ProblemHttpResult)Problems.Bad(bad);
         var viewer = Viewer(http);
-        var answer = Match(catalog, type!, canonical!, distance, options.Value, viewer);
+        var answer = Match(catalog, type!, canonical!, distance, video, options.Value, viewer);
         observers.Tell(new MatchesAnswered(viewer, null, [answer]));
         return TypedResults.Ok(answer);
     }
@@ -91,12 +100,16 @@ public static class MatchingApi
             return Problems.Bad(badQueryReference);
         if (UploadReader.IsMultipart(request))
         {
+            // The thresholds of a file's vPDQ come in the query string too.
+            var (fileVideo, badShares) = VideoDecision(request.Query["min_query_match_percent"], request.Query["min_compared_match_percent"]);
+            if (badShares is not null)
+                return Problems.Bad(badShares);
             using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
             HashResultDto hashed;
             using (await budget.AcquireForAsync(upload.Memory, ct))
-                hashed = hasher.Hash(upload.Span);
+                hashed = await hasher.HashAsync(upload, ct);
             var results = hashed.Signals
-                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, o, viewer))
+                .Select(s => Match(catalog, SignalTypes.Find(s.SignalType)!, s.Value, null, fileVideo, o, viewer))
                 .ToList();
             observers.Tell(new MatchesAnswered(viewer, queryReference, results));
             return TypedResults.Ok(new FileMatchResponse(hashed, results));
@@ -125,9 +138,12 @@ public static class MatchingApi
         if (CheckReference(body.Reference) is { } badReference)
             return Problems.Bad(badReference);
         var reference = body.Reference ?? queryReference;
+        var (batchVideo, badBatchShares) = VideoDecision(body.MinQueryMatchPercent, body.MinComparedMatchPercent);
+        if (badBatchShares is not null)
+            return Problems.Bad(badBatchShares);
 
         // Check every signal before matching any, so a bad batch is refused whole.
-        var checkedSignals = new List<(SignalType Type, string Canonical)>(body.Signals.Count);
+        var checkedSignals = new List<(SignalDescriptor Type, string Canonical)>(body.Signals.Count);
         for (int i = 0; i < body.Signals.Count; i++)
         {
             var (type, canonical, error) = SignalTypes.Validate(body.Signals[i]?.SignalType, body.Signals[i]?.Signal);
@@ -137,7 +153,7 @@ public static class MatchingApi
                 return Problems.Bad(bad);
             checkedSignals.Add((type!, canonical!));
         }
-        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, o, viewer)).ToList();
+        var matched = checkedSignals.Select(s => Match(catalog, s.Type, s.Canonical, body.MaxDistance, batchVideo, o, viewer)).ToList();
         observers.Tell(new MatchesAnswered(viewer, reference, matched));
         return TypedResults.Ok(new BatchMatchResponse(matched));
     }
@@ -145,9 +161,9 @@ public static class MatchingApi
     /// <summary>The caller's organisation: private banks it is not named on stay out of its answers.</summary>
     private static CatalogViewer Viewer(HttpContext http) => CatalogViewer.For(Actor.From(http.User).OrganisationId);
 
-    private static MatchResponse Match(SignalCatalog catalog, SignalType type, string canonical, int? maxDistance, ServerOptions o,
-        CatalogViewer viewer) =>
-        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer));
+    private static MatchResponse Match(SignalCatalog catalog, SignalDescriptor type, string canonical, int? maxDistance,
+        VpdqVideoQueryOptions video, ServerOptions o, CatalogViewer viewer) =>
+        new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer, video));
 
     private static string? CheckReference(string? reference)
     {
@@ -158,10 +174,49 @@ public static class MatchingApi
         return reference.Any(char.IsControl) ? "reference may not hold control characters." : null;
     }
 
-    private static string? CheckDistance(SignalType type, int? distance)
+    /// <summary>The vPDQ decision of a GET or a file's POST: min_query_match_percent and min_compared_match_percent in the query string.</summary>
+    private static (VpdqVideoQueryOptions Decision, string? Error) VideoDecision(string? minQueryShare, string? minComparedShare)
+    {
+        double? Read(string name, string? text, out string? error)
+        {
+            error = null;
+            if (text is null)
+                return null;
+            if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                return v;
+            error = $"{name} '{Shorten(text)}' is not a number from 0 to 100.";
+            return null;
+        }
+        var queryShare = Read("min_query_match_percent", minQueryShare, out var e1);
+        var comparedShare = Read("min_compared_match_percent", minComparedShare, out var e2);
+        return e1 is not null || e2 is not null ? (VpdqVideoQueryOptions.Default, e1 ?? e2) : VideoDecision(queryShare, comparedShare);
+    }
+
+    /// <summary>
+    /// A vPDQ decision from the request's thresholds, each 0 to 100 and left out for python-threatexchange's defaults
+    /// (80 % of the query's frames, any share of the banked video's).
+    /// </summary>
+    private static (VpdqVideoQueryOptions Decision, string? Error) VideoDecision(double? minQueryShare, double? minComparedShare)
+    {
+        var decision = new VpdqVideoQueryOptions
+        {
+            QueryMatchThresholdPercent = minQueryShare ?? SignalTypes.Vpdq.DefaultQueryMatchPercent,
+            ComparedMatchThresholdPercent = minComparedShare ?? SignalTypes.Vpdq.DefaultComparedMatchPercent,
+        };
+        if (decision.QueryMatchThresholdPercent is < 0 or > 100 || double.IsNaN(decision.QueryMatchThresholdPercent)
+            || decision.ComparedMatchThresholdPercent is < 0 or > 100 || double.IsNaN(decision.ComparedMatchThresholdPercent))
+            return (decision, "min_query_match_percent and min_compared_match_percent are percentages from 0 to 100.");
+        if (decision.QueryMatchThresholdPercent == 0 && decision.ComparedMatchThresholdPercent == 0)
+            return (decision, "min_query_match_percent and min_compared_match_percent cannot both be 0: every video would match, even one sharing no frame.");
+        return (decision, null);
+    }
+
+    private static string? CheckDistance(SignalDescriptor type, int? distance)
     {
         if (distance is null)
             return null;
+        if (type.Rule == SignalMatchRule.FrameShares)
+            return $"{type.Name} signals match by the shares of matching frames; leave max_distance out and set min_query_match_percent or min_compared_match_percent.";
         if (!type.ByDistance)
             return distance == 0 ? null : $"{type.Name} signals match exactly; max_distance must be 0 or left out.";
         return distance < 0 || distance > type.MaxAllowedDistance

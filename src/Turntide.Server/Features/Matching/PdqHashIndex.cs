@@ -23,7 +23,7 @@ public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalInde
     private readonly Dictionary<long, Hash256> _values = [];
     private volatile int _count;
 
-    public string SignalType => Signals.SignalTypes.PdqName;
+    public string SignalType => Turntide.Core.Signals.SignalTypes.PdqName;
 
     public int Count => _count;
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using Turntide.Core.Hashing.Video;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Features.Signals;
 
 namespace Turntide.Server.Features.Matching;
 
@@ -41,7 +43,12 @@ public readonly record struct CatalogViewer(Guid? Organisation, bool Everything)
 }
 
 /// <summary>A match as the API returns it.</summary>
-public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance);
+/// <param name="Distance">The Hamming distance for pdq, 0 for exact types and for vpdq (whose shares say how near it is).</param>
+/// <param name="QueryMatchPercent">vpdq only: the share of the query video's frames that match a frame of the banked video.</param>
+/// <param name="ComparedMatchPercent">vpdq only: the share of the banked video's frames that match a frame of the query video.</param>
+public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? QueryMatchPercent = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ComparedMatchPercent = null);
 
 /// <summary>
 /// The in-memory side of matching: one <see cref="ISignalIndex"/> per signal type plus what each item's
@@ -90,12 +97,14 @@ public sealed class SignalCatalog
     private static Dictionary<string, ISignalIndex> ToDictionary(IEnumerable<ISignalIndex> indexes) =>
         indexes.ToDictionary(i => i.SignalType, StringComparer.Ordinal);
 
+    /// <summary>One index per signal type, of the kind its descriptor names.</summary>
     public static IEnumerable<ISignalIndex> DefaultIndexes() =>
-    [
-        new PdqHashIndex(),
-        new ExactSignalIndex(SignalTypes.Md5Name),
-        new ExactSignalIndex(SignalTypes.Sha256Name),
-    ];
+        SignalTypes.Descriptors.Select(d => d.Index switch
+        {
+            SignalIndexKind.Pdq => (ISignalIndex)new PdqHashIndex(),
+            SignalIndexKind.Vpdq => new VpdqSignalIndex(),
+            _ => new ExactSignalIndex(d.Name),
+        }).ToList();
 
     /// <summary>
     /// Raised after items were added or changed (an <see cref="Upsert"/>, a whole <see cref="Replace"/>, or a bank
@@ -326,24 +335,30 @@ public sealed class SignalCatalog
     /// Every matchable item (enabled, in an enabled bank) with a signal within <paramref name="maxDistance"/>,
     /// one result per item at its smallest distance, nearest first, over every bank (the system's view).
     /// </summary>
-    public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit) =>
+    public IReadOnlyList<MatchDto> Match(SignalDescriptor type, string canonicalValue, int maxDistance, int limit) =>
         Match(type, canonicalValue, maxDistance, limit, CatalogViewer.Everyone);
 
     /// <summary>
     /// Every matchable item (enabled, in an enabled bank the <paramref name="viewer"/> may see) with a signal within
     /// <paramref name="maxDistance"/>, one result per item at its smallest distance, nearest first. A query that
     /// matches a matchable item of a benign (negative) bank the viewer sees matches nothing: the signal is known to be benign.
+    /// A vpdq query matches by its frame shares under <paramref name="video"/> (the reference's decision when null),
+    /// best shares first.
     /// </summary>
-    public IReadOnlyList<MatchDto> Match(SignalType type, string canonicalValue, int maxDistance, int limit, CatalogViewer viewer)
+    public IReadOnlyList<MatchDto> Match(SignalDescriptor type, string canonicalValue, int maxDistance, int limit, CatalogViewer viewer,
+        VpdqVideoQueryOptions? video = null)
     {
         var state = _state;
         if (!state.Indexes.TryGetValue(type.Name, out var index))
             return [];
         var hits = new List<IndexHit>();
-        index.Query(canonicalValue, type.ByDistance ? maxDistance : 0, hits);
+        if (index is VpdqSignalIndex videos)
+            videos.Query(canonicalValue, video ?? VpdqVideoQueryOptions.Default, hits);
+        else
+            index.Query(canonicalValue, type.ByDistance ? maxDistance : 0, hits);
         if (hits.Count == 0)
             return [];
-        var best = new Dictionary<Guid, (CatalogContent Content, CatalogBank Bank, int Distance)>();
+        var best = new Dictionary<Guid, (CatalogContent Content, CatalogBank Bank, IndexHit Hit)>();
         foreach (var hit in hits)
         {
             if (!state.SignalOwners.TryGetValue(hit.SignalId, out var contentId)
@@ -356,14 +371,22 @@ public sealed class SignalCatalog
                 continue;
             if (bank.Benign)
                 return [];
-            if (!best.TryGetValue(contentId, out var current) || hit.Distance < current.Distance)
-                best[contentId] = (content, bank, hit.Distance);
+            if (!best.TryGetValue(contentId, out var current) || Nearer(hit, current.Hit))
+                best[contentId] = (content, bank, hit);
         }
         return [.. best.Values
-            .OrderBy(b => b.Distance).ThenBy(b => b.Content.Id)
+            .OrderBy(b => b.Hit.Distance).ThenByDescending(b => b.Hit.QueryMatchPercent).ThenByDescending(b => b.Hit.ComparedMatchPercent)
+            .ThenBy(b => b.Content.Id)
             .Take(limit)
-            .Select(b => new MatchDto(b.Bank.Name, b.Bank.Id, b.Content.Id, b.Content.Labels, type.Name, b.Distance))];
+            .Select(b => new MatchDto(b.Bank.Name, b.Bank.Id, b.Content.Id, b.Content.Labels, type.Name, b.Hit.Distance,
+                b.Hit.QueryMatchPercent, b.Hit.ComparedMatchPercent))];
     }
+
+    /// <summary>An item's best hit: the smallest distance, then (two banked videos of one item) the larger shares.</summary>
+    private static bool Nearer(IndexHit hit, IndexHit current) =>
+        hit.Distance != current.Distance
+            ? hit.Distance < current.Distance
+            : (hit.QueryMatchPercent ?? 0, hit.ComparedMatchPercent ?? 0).CompareTo((current.QueryMatchPercent ?? 0, current.ComparedMatchPercent ?? 0)) > 0;
 
     private static void RemoveSignals(State state, CatalogContent old, HashSet<long> keep)
     {

@@ -1,6 +1,6 @@
 using Turntide.Core.Index;
 using Turntide.Server.Features.Matching;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Features.Retroactive;
 

@@ -3,7 +3,7 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Features.Retroactive;
 

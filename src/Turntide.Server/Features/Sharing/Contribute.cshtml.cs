@@ -11,7 +11,7 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;
 
@@ -106,7 +106,7 @@ public sealed class ContributeModel(TurntideDb db, ContributionService contribut
             var skipped = result.Signals.Where(s => SignalTypes.Find(s.SignalType) is null).Select(s => s.SignalType).ToList();
             var message = $"Hashed {result.ContentType}{(result.Format is null ? "" : " (" + result.Format + ")")}, {result.Bytes:N0} bytes: "
                 + $"{string.Join(", ", accepted.Select(s => s.SignalType))} filled in. The file itself was not kept."
-                + (skipped.Count > 0 ? $" Not offered ({string.Join(", ", skipped)}): the banks do not hold that signal type." : "");
+                + (skipped.Count > 0 ? $" Not offered ({string.Join(", ", skipped)}): not a signal type of Core's vocabulary." : "");
             hashed = new HashedFile([.. accepted.Select(s => new SignalRow(s.SignalType, s.Value, true, null))], message, null);
         }
         catch (DomainException ex)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using System.Text.Json.Serialization;
 using CsvHelper;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Features.Transfer;
 

@@ -10,7 +10,7 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Health;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Signals;
+using Turntide.Core.Signals;
 
 namespace Turntide.Server.Features.Transfer;
 

@@ -389,6 +389,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Value");
 
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Value"), "hash");
+
                     b.ToTable("content_signals", (string)null);
                 });
 
