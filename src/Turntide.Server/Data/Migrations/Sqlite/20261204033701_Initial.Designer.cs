@@ -11,8 +11,8 @@ using Turntide.Server.Data;
 namespace Turntide.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTurntideDb))]
-    [Migration("20261129234639_ExchangeSharing")]
-    partial class ExchangeSharing
+    [Migration("20261204033701_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -277,6 +277,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
@@ -332,6 +336,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("BankId");
 
+                    b.HasIndex("BankId", "Id");
+
                     b.ToTable("bank_contents", (string)null);
                 });
 
@@ -372,6 +378,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ContentId");
+
+                    b.HasIndex("Value");
 
                     b.ToTable("content_signals", (string)null);
                 });
@@ -434,6 +442,53 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.ToTable("bank_members", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Checkpoint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ItemsApplied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastResyncAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("hub_sync_state", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -444,6 +499,9 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CreatedByPersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUsedAt")
@@ -468,6 +526,10 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("SecretHash")
@@ -562,6 +624,9 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PasswordResetExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PhoneNumber")
@@ -681,6 +746,98 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasIndex("State", "OpenedAt");
 
                     b.ToTable("quarantine_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.KeptSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("KeptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeptAt");
+
+                    b.HasIndex("SignalType", "Value");
+
+                    b.ToTable("retro_kept_signals", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.RetroactiveMatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AtUpload")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Distance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt");
+
+                    b.HasIndex("OrganisationId", "AtUpload", "Id");
+
+                    b.HasIndex("OrganisationId", "Reference", "ContentId")
+                        .IsUnique();
+
+                    b.ToTable("retro_matches", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Taxonomy.TaxonomyTerm", b =>
@@ -1066,6 +1223,15 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

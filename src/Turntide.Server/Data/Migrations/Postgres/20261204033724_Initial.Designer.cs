@@ -12,8 +12,8 @@ using Turntide.Server.Data;
 namespace Turntide.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTurntideDb))]
-    [Migration("20261129234226_NegativeBanks")]
-    partial class NegativeBanks
+    [Migration("20261204033724_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -286,8 +286,15 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -338,6 +345,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.HasIndex("BankId");
 
+                    b.HasIndex("BankId", "Id");
+
                     b.ToTable("bank_contents", (string)null);
                 });
 
@@ -380,6 +389,8 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ContentId");
+
+                    b.HasIndex("Value");
 
                     b.ToTable("content_signals", (string)null);
                 });
@@ -427,6 +438,68 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.ToTable("contributions", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Checkpoint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ItemsApplied")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastResyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("hub_sync_state", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Members.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -438,6 +511,9 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.Property<Guid?>("CreatedByPersonId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
@@ -462,6 +538,10 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()
@@ -556,6 +636,9 @@ namespace Turntide.Server.Data.Migrations.Postgres
 
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("PasswordResetExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("text");
@@ -674,6 +757,102 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasIndex("State", "OpenedAt");
 
                     b.ToTable("quarantine_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.KeptSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("KeptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeptAt");
+
+                    b.HasIndex("SignalType", "Value");
+
+                    b.ToTable("retro_kept_signals", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Retroactive.RetroactiveMatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AtUpload")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Distance")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("SignalType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt");
+
+                    b.HasIndex("OrganisationId", "AtUpload", "Id");
+
+                    b.HasIndex("OrganisationId", "Reference", "ContentId")
+                        .IsUnique();
+
+                    b.ToTable("retro_matches", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Taxonomy.TaxonomyTerm", b =>
@@ -1044,6 +1223,30 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
