@@ -6,7 +6,6 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Signals;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.HubSync;
 
@@ -104,7 +103,7 @@ public sealed class HubMirrorTests
         long written = await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.MaxAsync(a => a.Sequence));
         await SetStatusBehindTheCatalogsBackAsync(server, item, ContentStatus.Disabled);
 
-        await UntilAsync(() => cursor.Applied >= written, "the follower to pass the page");
+        await Wait.UntilAsync(() => cursor.Applied >= written, "the follower to pass the page");
         // Read back, the page would have brought the disabled row in; the fetcher's own page is left as it applied it.
         Assert.Single(Match(server, md5));
 
@@ -117,23 +116,12 @@ public sealed class HubMirrorTests
             await scope.CommitAsync();
             return 0;
         });
-        await UntilAsync(() => Match(server, md5).Count == 0, "another replica's page to be followed");
+        await Wait.UntilAsync(() => Match(server, md5).Count == 0, "another replica's page to be followed");
     }
 
     private static Task SetStatusBehindTheCatalogsBackAsync(TestServer server, Guid item, ContentStatus status) =>
         server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.Where(c => c.Id == item)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, status)));
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        for (int i = 0; i < 600; i++)
-        {
-            if (condition())
-                return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Waited 30 s for {what}.");
-    }
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Turntide.Server.Data;
 
-namespace Turntide.Server.Tests.Infrastructure;
+namespace Turntide.Testing;
 
 /// <summary>
 /// A fresh database for one test server: a SQLite file in a temporary folder, or a new database in the
@@ -35,6 +37,22 @@ public sealed class TestDatabase : IAsyncDisposable
             yield return new("Turntide:ConnectionString", ConnectionString);
     }
 
+    /// <summary>The same settings as environment variables, for a <c>turntide</c> process on this database.</summary>
+    public Dictionary<string, string> Environment() =>
+        Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "");
+
+    /// <summary>
+    /// A context on this database without a server, for arranging rows as an older build left them or reading the
+    /// schema; the caller migrates it (<see cref="DataExtensions.MigrateAsync"/>) if it needs the tables.
+    /// </summary>
+    public TurntideDb OpenContext()
+    {
+        if (Provider == "postgres")
+            return new PostgresTurntideDb(new DbContextOptionsBuilder<PostgresTurntideDb>().UseNpgsql(ConnectionString).Options);
+        var file = Path.Combine(DataDirectory, "turntide.db");
+        return new SqliteTurntideDb(new DbContextOptionsBuilder<SqliteTurntideDb>().UseSqlite($"Data Source={file}").Options);
+    }
+
     public static async Task<TestDatabase> CreateAsync(string provider)
     {
         var folder = Path.Combine(Path.GetTempPath(), "turntide-tests", Guid.NewGuid().ToString("n"));
@@ -44,7 +62,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (provider != "postgres")
             throw new ArgumentException($"Unknown provider {provider}", nameof(provider));
 
-        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        var server = System.Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(server))
             throw new InvalidOperationException(
                 $"The PostgreSQL tests need {PostgresVariable} (a connection string to a server where databases may be created). " +
@@ -65,7 +83,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresName is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
+            await using var connection = new NpgsqlConnection(System.Environment.GetEnvironmentVariable(PostgresVariable));
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
             await command.ExecuteNonQueryAsync();

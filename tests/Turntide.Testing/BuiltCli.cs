@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Turntide.Tests.Shared;
+namespace Turntide.Testing;
 
 /// <summary>
 /// The turntide CLI as the solution build left it, for tests that run it as a real process (a server among others).
 /// A test project's own output folder resolves shared framework assemblies differently and is no place to run an
 /// app from, so the CLI project's output of the same configuration is used.
 /// </summary>
-internal static class BuiltCli
+public static class BuiltCli
 {
     public static string Assembly()
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Turntide.Server.Features.Matching;
 
-namespace Turntide.Server.Tests.Infrastructure;
+namespace Turntide.Testing;
 
 /// <summary>The API's snake_case JSON, for reading responses.</summary>
 public static class Json

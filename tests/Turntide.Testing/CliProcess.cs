@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Turntide.Cli.Tests;
+namespace Turntide.Testing;
 
 /// <summary>Runs the built turntide CLI as a real process, as a user or a script would.</summary>
-internal static class CliProcess
+public static class CliProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)
     {
@@ -11,6 +11,7 @@ internal static class CliProcess
         public string[] ErrLines => StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>The CLI copied beside the tests (in a test project that references the CLI project).</summary>
     public static Result Run(string workingDirectory, params string[] args) =>
         Run(Path.Combine(AppContext.BaseDirectory, "turntide.dll"), workingDirectory, null, args);
 

@@ -1,8 +1,11 @@
-namespace Turntide.Core.Index;
+using Turntide.Core.Index;
+
+namespace Turntide.Testing;
 
 /// <summary>
-/// Reproducible hash sets for tests and benchmarks: uniformly random hashes, clustered hashes (near
-/// duplicates of a few centres, as re-encoded copies of one image are), and queries near indexed hashes.
+/// Reproducible hashes for tests and benchmarks: uniformly random hashes, clustered hashes (near
+/// duplicates of a few centres, as re-encoded copies of one image are), queries near indexed hashes, and a hash
+/// with an exact number of bits flipped. The only generator the tests use; <c>turntide bench index</c> has its own.
 /// </summary>
 public static class SyntheticHashes
 {

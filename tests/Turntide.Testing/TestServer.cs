@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Turntide.Server;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Tests.Infrastructure;
+namespace Turntide.Testing;
 
 /// <summary>
 /// The real server on a loopback port with its own database: tests talk to it over HTTP as callers would.
@@ -62,13 +63,7 @@ public sealed partial class TestServer : IAsyncDisposable
     public async Task WaitUntilReadyAsync()
     {
         using var client = Anonymous();
-        for (int i = 0; i < 600; i++)
-        {
-            if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The server did not become ready within 30 s.");
+        await Wait.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "the server to become ready");
     }
 
     public HttpClient Anonymous(bool followRedirects = false)
@@ -112,13 +107,12 @@ public sealed partial class TestServer : IAsyncDisposable
     public Task InScopeAsync(Func<IServiceProvider, Task> action) =>
         InScopeAsync<bool>(async s => { await action(s); return true; });
 
-    public static readonly Actor Operator = Actor.System("tests");
+    public static readonly Actor Operator = TestMembers.Operator;
 
-    public Task<Organisation> CreateOrgAsync(string kind, string? name = null) =>
-        InScopeAsync(s => s.GetRequiredService<MembersService>().CreateOrganisationAsync(Operator, name ?? $"{kind} {Guid.NewGuid():n}", kind));
+    public Task<Organisation> CreateOrgAsync(string kind, string? name = null) => TestMembers.CreateOrgAsync(App.Services, kind, name);
 
-    public async Task<string> CreateKeyAsync(Guid organisationId, string role, string name = "test key", string? scope = null) =>
-        (await InScopeAsync(s => s.GetRequiredService<MembersService>().CreateKeyAsync(Operator, organisationId, new NewKey(name, role, scope)))).Secret;
+    public Task<string> CreateKeyAsync(Guid organisationId, string role, string name = "test key", string? scope = null) =>
+        TestMembers.CreateKeyAsync(App.Services, organisationId, role, name, scope);
 
     /// <summary>An organisation of a fitting kind and a key with the role.</summary>
     public async Task<string> KeyForRoleAsync(string role, string? kind = null)
@@ -127,15 +121,10 @@ public sealed partial class TestServer : IAsyncDisposable
         return await CreateKeyAsync(org.Id, role);
     }
 
-    public const string Password = "correct horse battery";
+    public const string Password = TestMembers.Password;
 
-    public async Task<(Person Person, string Email)> CreatePersonAsync(Guid organisationId, string role, string? email = null)
-    {
-        email ??= $"{role}-{Guid.NewGuid():n}@example.test";
-        var person = await InScopeAsync(s => s.GetRequiredService<MembersService>()
-            .CreatePersonAsync(Operator, organisationId, email, $"Test {role}", Password, [role]));
-        return (person, email);
-    }
+    public Task<(Person Person, string Email)> CreatePersonAsync(Guid organisationId, string role, string? email = null) =>
+        TestMembers.CreatePersonAsync(App.Services, organisationId, [role], email);
 
     /// <summary>A signed-in browser-like client (cookies, antiforgery token) for a new person with the role.</summary>
     public async Task<HttpClient> SignedInAsync(string role, string? kind = null)
@@ -168,12 +157,7 @@ public sealed partial class TestServer : IAsyncDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
-    public static string KindFor(string role) => role switch
-    {
-        Roles.AuthorityOfficer => OrganisationKinds.Authority,
-        Roles.Auditor => OrganisationKinds.Auditor,
-        _ => OrganisationKinds.Platform,
-    };
+    public static string KindFor(string role) => TestMembers.KindFor(role);
 
     public SignalCatalog Catalog => Service<SignalCatalog>();
 
