@@ -36,7 +36,7 @@ internal static class CatalogMatchBench
         string[] Queries(Func<int, bool> pick)
         {
             var chosen = Enumerable.Range(0, items).Where(pick).ToArray();
-            return [.. Enumerable.Range(0, queries).Select(_ => Flip(hashes[chosen[random.Next(chosen.Length)]], 4, random).ToString())];
+            return [.. Enumerable.Range(0, queries).Select(_ => SyntheticHashes.FlipBits(hashes[chosen[random.Next(chosen.Length)]], 4, random).ToString())];
         }
         var toShared = Queries(i => i % 10 != 0);
         var toPrivate = Queries(i => i % 10 == 0);
@@ -70,13 +70,5 @@ internal static class CatalogMatchBench
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
-    }
-
-    private static Hash256 Flip(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
     }
 }

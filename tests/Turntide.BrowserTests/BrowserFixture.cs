@@ -35,19 +35,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         _app = ServerApp.Build(["--urls", "http://127.0.0.1:0", $"--Turntide:DataDirectory={_data}"]);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();
-        await using (var scope = _app.Services.CreateAsyncScope())
-        {
-            var members = scope.ServiceProvider.GetRequiredService<MembersService>();
-            var system = Actor.System("browser tests");
-            var forum = await members.CreateOrganisationAsync(system, "Browser Forum", OrganisationKinds.Forum);
-            await members.CreatePersonAsync(system, forum.Id, "curator@browser.test", "Browser Curator", Password, [Roles.Analyst]);
-            var authority = await members.CreateOrganisationAsync(system, "Browser Authority", OrganisationKinds.Authority);
-            await members.CreatePersonAsync(system, authority.Id, "officer@browser.test", "Browser Officer", Password, [Roles.AuthorityOfficer]);
-            foreach (var letter in new[] { "A", "B", "C", "D" })
-                Platforms[letter] = (await members.CreateOrganisationAsync(system, "Browser Platform " + letter, OrganisationKinds.Platform)).Id;
-            await members.CreatePersonAsync(system, Platforms["A"], "alpha@browser.test", "Alpha Analyst", Password, [Roles.Analyst]);
-            await members.CreatePersonAsync(system, Platforms["B"], "beta@browser.test", "Beta Analyst", Password, [Roles.Analyst]);
-        }
+        var services = _app.Services;
+        var forum = await TestMembers.CreateOrgAsync(services, OrganisationKinds.Forum, "Browser Forum");
+        await TestMembers.CreatePersonAsync(services, forum.Id, [Roles.Analyst], "curator@browser.test", "Browser Curator", Password);
+        var authority = await TestMembers.CreateOrgAsync(services, OrganisationKinds.Authority, "Browser Authority");
+        await TestMembers.CreatePersonAsync(services, authority.Id, [Roles.AuthorityOfficer], "officer@browser.test", "Browser Officer", Password);
+        foreach (var letter in new[] { "A", "B", "C", "D" })
+            Platforms[letter] = (await TestMembers.CreateOrgAsync(services, OrganisationKinds.Platform, "Browser Platform " + letter)).Id;
+        await TestMembers.CreatePersonAsync(services, Platforms["A"], [Roles.Analyst], "alpha@browser.test", "Alpha Analyst", Password);
+        await TestMembers.CreatePersonAsync(services, Platforms["B"], [Roles.Analyst], "beta@browser.test", "Beta Analyst", Password);
         // The machine is shared and the first requests JIT the server: warm it up, and allow slow steps.
         using (var warm = new HttpClient { BaseAddress = new Uri(BaseUrl) })
             await warm.GetStringAsync("/signin");

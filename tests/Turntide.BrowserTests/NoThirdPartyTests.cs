@@ -23,8 +23,7 @@ public sealed class NoThirdPartyTests(BrowserFixture fixture) : IClassFixture<Br
         if (await db.Users.AnyAsync(u => u.Email == AdminEmail))
             return;
         var forum = await db.Organisations.SingleAsync(o => o.Name == "Browser Forum");
-        var members = scope.ServiceProvider.GetRequiredService<MembersService>();
-        await members.CreatePersonAsync(Actor.System("browser tests"), forum.Id, AdminEmail, "Pages Admin", BrowserFixture.Password, [Roles.Admin]);
+        await TestMembers.CreatePersonAsync(fixture.Services, forum.Id, [Roles.Admin], AdminEmail, "Pages Admin", BrowserFixture.Password);
         // A bank with an item, so the crawl reaches the bank and item pages too.
         var owner = new Actor(Actor.PersonKind, "seed-pages", "Seed pages", forum.Id, OrganisationKinds.Forum, [Roles.Admin]);
         var banks = scope.ServiceProvider.GetRequiredService<BankService>();

@@ -10,16 +10,11 @@ public sealed class PeopleAndKeysTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task AnAdminRemovesAPersonAndRevokesAKeyOnlyAfterConfirmingWhatWillHappen()
     {
-        Guid orgId;
-        await using (var scope = fixture.Services.CreateAsyncScope())
-        {
-            var members = scope.ServiceProvider.GetRequiredService<MembersService>();
-            var system = Actor.System("browser tests");
-            orgId = (await members.CreateOrganisationAsync(system, "Browser People Platform", OrganisationKinds.Platform)).Id;
-            await members.CreatePersonAsync(system, orgId, "people-admin@browser.test", "People Admin", BrowserFixture.Password, [Roles.Admin]);
-            await members.CreatePersonAsync(system, orgId, "leaver@browser.test", "Lee Leaver", BrowserFixture.Password, [Roles.Moderator]);
-            await members.CreateKeyAsync(system, orgId, Roles.Moderator, "old pipeline");
-        }
+        var services = fixture.Services;
+        var orgId = (await TestMembers.CreateOrgAsync(services, OrganisationKinds.Platform, "Browser People Platform")).Id;
+        await TestMembers.CreatePersonAsync(services, orgId, [Roles.Admin], "people-admin@browser.test", "People Admin", BrowserFixture.Password);
+        await TestMembers.CreatePersonAsync(services, orgId, [Roles.Moderator], "leaver@browser.test", "Lee Leaver", BrowserFixture.Password);
+        await TestMembers.CreateKeyAsync(services, orgId, Roles.Moderator, "old pipeline");
         var page = await fixture.SignedInPageAsync("people-admin@browser.test");
         await BrowserFixture.WithScreenshotOnFailureAsync(page, "people-and-keys", async () =>
         {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
 
@@ -10,7 +12,7 @@ namespace Turntide.Cli.Admin;
 /// <summary>
 /// <c>turntide admin</c>: organisations, people and API keys on the configured database (the data folder's
 /// SQLite file, or PostgreSQL from <c>Turntide__DatabaseProvider</c> and <c>Turntide__ConnectionString</c>).
-/// Every change is audited as the system acting for the local operator.
+/// Every change is audited as the system acting for the local operator; the provenance repair as its own system actor.
 /// </summary>
 internal static class AdminCommand
 {
@@ -22,6 +24,7 @@ internal static class AdminCommand
         command.Subcommands.Add(CreateKey());
         command.Subcommands.Add(RotateKey());
         command.Subcommands.Add(RevokeKey());
+        command.Subcommands.Add(RepairProvenance());
         return command;
     }
 
@@ -133,6 +136,26 @@ internal static class AdminCommand
             var key = await FindKeyAsync(services, parse.GetValue(prefix)!, ct);
             await members.RevokeKeyAsync(Operator(), key.Id, ct);
             stdout.WriteLine($"revoked key {key.Prefix} ({key.Name})");
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// Gives back the contributors that items stored before provenance was append-only lost, from the audit log.
+    /// Each restored row is audited as <c>contribution.restore</c>; a second run finds nothing and writes nothing.
+    /// </summary>
+    private static Command RepairProvenance()
+    {
+        var data = DataOption();
+        var command = new Command("repair-provenance",
+            "Restore contributors that items stored before provenance was append-only lost, from the audit log. Safe to run again.") { data };
+        command.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(data), async (_, services, stdout) =>
+        {
+            var repair = new ProvenanceRepair(services.GetRequiredService<TurntideDb>(), services.GetRequiredService<AuditLog>());
+            int restored = await repair.RunAsync(ct);
+            stdout.WriteLine(restored == 0
+                ? "provenance is complete: nothing to restore"
+                : $"restored {restored} contributor{(restored == 1 ? "" : "s")} from the audit log, each audited as contribution.restore");
         }));
         return command;
     }

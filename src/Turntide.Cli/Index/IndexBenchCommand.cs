@@ -88,7 +88,7 @@ internal static class IndexBenchCommand
             foreach (string data in s.Data)
             {
                 int n = (int)count;
-                var hashes = data == "random" ? SyntheticHashes.Random(n, s.Seed) : SyntheticHashes.Clustered(n, s.Seed, clusterSize: 16, maxSpread: 64);
+                var hashes = data == "random" ? BenchWorkload.Random(n, s.Seed) : BenchWorkload.Clustered(n, s.Seed, clusterSize: 16, maxSpread: 64);
                 var ids = new long[n];
                 for (int i = 0; i < n; i++)
                     ids[i] = i + 1;
@@ -104,8 +104,8 @@ internal static class IndexBenchCommand
                 string snapshotFigures = s.SnapshotDir is null ? "" : Snapshot(index, s.SnapshotDir);
                 builds.Add($"| {count:N0} | {data} | {stats.SlotCount} | {buildSeconds:F2} | {buildCpu:F2} | {stats.BytesPerHash:F1} | {Environment.WorkingSet / 1e6:F0} |{snapshotFigures}");
 
-                var near = SyntheticHashes.NearDuplicateQueries(hashes, s.Queries, s.Seed + 100, maxFlips: 31);
-                var random = SyntheticHashes.Random(s.Queries, s.Seed + 200);
+                var near = BenchWorkload.NearDuplicateQueries(hashes, s.Queries, s.Seed + 100, maxFlips: 31);
+                var random = BenchWorkload.Random(s.Queries, s.Seed + 200);
                 hashes = null!;
                 Warm(index, near, random, s.Distances);
                 foreach (int r in s.Distances)

@@ -46,16 +46,6 @@ public static class DataExtensions
     /// </summary>
     public static async Task MigrateAsync(this TurntideDb db, CancellationToken cancellationToken = default)
     {
-        // Whichever command first migrates the database (the server, the admin or audit command) runs the one-off
-        // provenance repair, before anything can read provenance.
-        bool repairProvenance = await Features.Contributions.ProvenanceRepair.IsDueAsync(db, cancellationToken);
-        await MigrateSchemaAsync(db, cancellationToken);
-        if (repairProvenance)
-            await new Features.Contributions.ProvenanceRepair(db, new Features.Audit.AuditLog(db)).RunAsync(cancellationToken);
-    }
-
-    private static async Task MigrateSchemaAsync(TurntideDb db, CancellationToken cancellationToken)
-    {
         if (db.Database.IsSqlite())
         {
             var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
@@ -71,13 +61,32 @@ public static class DataExtensions
                 OwnerOnly.Narrow(path + "-wal");
                 OwnerOnly.Narrow(path + "-shm");
             }
+            await RefuseUnknownHistoryAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
         else
         {
+            await RefuseUnknownHistoryAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The migrations were squashed into one initial migration before the first release. A database made by an
+    /// earlier development build has migrations applied but not this build's first one; migrating it would try to
+    /// create tables that exist, so it is refused with what to do instead. (Migrations newer than this build, as a
+    /// replica not yet upgraded sees them, are not refused.)
+    /// </summary>
+    private static async Task RefuseUnknownHistoryAsync(TurntideDb db, CancellationToken cancellationToken)
+    {
+        var first = db.Database.GetMigrations().First();
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        if (applied.Count > 0 && !applied.Contains(first, StringComparer.Ordinal))
+            throw new InvalidOperationException(
+                $"The database was created by a development build whose migrations ({string.Join(", ", applied.Take(2))}, ...) " +
+                $"came before {first}. Nothing was released with them: start from an empty database (a new data folder, or a " +
+                "new PostgreSQL database) and import the banks again.");
     }
 
     /// <summary>The SQLite journal mode, for tests and diagnostics.</summary>

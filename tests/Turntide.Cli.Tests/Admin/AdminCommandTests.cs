@@ -57,6 +57,43 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RepairProvenanceOnADatabaseMadeSinceFindsNothingAndWritesNothing()
+    {
+        Assert.Equal(0, (await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Acme", "--kind", "platform")).Exit);
+        long before = AuditEntries();
+        var repair = await RunAsync(AdminCommand.Create(), "admin", "repair-provenance", "--data", _data);
+        Assert.Equal((0, "provenance is complete: nothing to restore", ""), (repair.Exit, repair.Out.Trim(), repair.Err));
+        Assert.Equal(before, AuditEntries());
+    }
+
+    [Fact]
+    public async Task ADatabaseFromBeforeTheMigrationsWereSquashedIsRefusedWithWhatToDo()
+    {
+        Directory.CreateDirectory(_data);
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "turntide.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE \"__EFMigrationsHistory\" (\"MigrationId\" TEXT PRIMARY KEY, \"ProductVersion\" TEXT NOT NULL);" +
+                "INSERT INTO \"__EFMigrationsHistory\" VALUES ('20261129221635_Initial', '10.0.15');";
+            command.ExecuteNonQuery();
+        }
+        var refused = await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Acme", "--kind", "platform");
+        Assert.Equal(1, refused.Exit);
+        Assert.StartsWith("turntide: The database was created by a development build", refused.Err);
+        Assert.Contains("start from an empty database", refused.Err);
+    }
+
+    private long AuditEntries()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "turntide.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM audit_entries";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
     public async Task CreateKeyDefaultsToTheLeastPrivilegedRoleAndRotateKeyMakesAReplacement()
     {
         await RunAsync(AdminCommand.Create(), "admin", "create-org", "--data", _data, "--name", "Gov", "--kind", "authority");

@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using Turntide.Tests.Shared;
 
 namespace Turntide.Cli.Tests.Banks;
 
@@ -19,7 +16,7 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
     public sealed class Hub : IAsyncLifetime
     {
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "turntide-bank-cli-tests", Guid.NewGuid().ToString("n"));
-        private Process? _server;
+        private ServerProcess? _server;
         public string Url { get; private set; } = "";
         public string AnalystKey { get; private set; } = "";
         public string ModeratorKey { get; private set; } = "";
@@ -40,27 +37,10 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
             AnalystKey = Run(_folder, null, "admin", "create-key", "--data", Data, "--org", "Platform One", "--role", "analyst").OutLines[^1].Trim();
             ModeratorKey = Run(_folder, null, "admin", "create-key", "--data", Data, "--org", "Platform One", "--role", "moderator").OutLines[^1].Trim();
 
-            int port = BuiltCli.FreePort();
-            Url = $"http://127.0.0.1:{port}";
-            var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve", "--urls", Url, "--data", Data, "--role", "hub"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            _server = Process.Start(start)!;
-            _server.OutputDataReceived += (_, _) => { };
-            _server.ErrorDataReceived += (_, _) => { };
-            _server.BeginOutputReadLine();
-            _server.BeginErrorReadLine();
-            using var client = new HttpClient { BaseAddress = new Uri(Url) };
-            HttpStatusCode? ready = null;
-            for (int i = 0; i < 600 && ready != HttpStatusCode.OK && !_server.HasExited; i++)
-            {
-                try { ready = (await client.GetAsync("/health/ready")).StatusCode; } catch (HttpRequestException) { }
-                if (ready != HttpStatusCode.OK)
-                    await Task.Delay(100);
-            }
-            Assert.Equal(HttpStatusCode.OK, ready);
+            _server = new ServerProcess("hub", "hub", Data);
+            await _server.StartAsync();
+            Url = _server.Url;
+            using var client = _server.Anonymous();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AnalystKey);
             foreach (var bank in new[] { "PARTNER", "OTHER" })
                 Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/banks", new { name = bank })).StatusCode);
@@ -69,11 +49,7 @@ public sealed class BankCommandTests(BankCommandTests.Hub hub) : IClassFixture<B
         public async Task DisposeAsync()
         {
             if (_server is not null)
-            {
-                _server.Kill(entireProcessTree: true);
-                await _server.WaitForExitAsync();
-                _server.Dispose();
-            }
+                await _server.DisposeAsync();
             try { Directory.Delete(_folder, true); } catch (IOException) { }
         }
     }

@@ -16,8 +16,6 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
     /// <summary>How soon a node must stop holding and matching a bank its organisation may no longer see (issue 10, item 3).</summary>
     private static readonly TimeSpan WithdrawalBound = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
     private static string NewMd5() => Guid.NewGuid().ToString("n");
 
     private static async Task<Guid> ContributeAsync(HttpClient hub, string bank, string md5)
@@ -44,22 +42,6 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
             .Select(r => r.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("content_id").GetGuid()).ToList())];
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? Deadline);
-        while (DateTime.UtcNow < until)
-        {
-            try
-            {
-                if (await condition())
-                    return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        Assert.Fail($"Not within {(deadline ?? Deadline).TotalSeconds} s: {what}");
-    }
-
     private static async Task<JsonElement> StatusAsync(HttpClient node) => await HubAndNodes.Ok(await node.GetAsync("/api/v1/exchange/status"));
 
     /// <summary>The snapshot's item lines as the hub serves them to a key.</summary>
@@ -79,8 +61,8 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         using var c = servers.NodeC.Client(servers.NodeKeyC);
         string md5 = NewMd5();
         var id = await ContributeAsync(b, HubAndNodes.SharedBank, md5);
-        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new contribution");
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new contribution");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new contribution");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new contribution");
         var status = await StatusAsync(a);
         Assert.True(status.GetProperty("configured").GetBoolean());
         Assert.True(status.GetProperty("stream_connected").GetBoolean());
@@ -120,9 +102,9 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
 
         // The feed: pushed to both nodes, mirrored into their databases and matched from their catalogs.
         using var a = servers.NodeA.Client(servers.NodeKeyA);
-        await EventuallyAsync(async () => AllFound(await MatchAllAsync(a, queries)), "node A matches all six types from the feed");
+        await Wait.UntilAsync(async () => AllFound(await MatchAllAsync(a, queries)), "node A matches all six types from the feed");
         using (var c = servers.NodeC.Client(servers.NodeKeyC))
-            await EventuallyAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types from the feed");
+            await Wait.UntilAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types from the feed");
         // The vPDQ text arrives line for line.
         var mirroredVpdq = $"SELECT COUNT(*) FROM content_signals WHERE \"SignalType\" = 'vpdq' AND \"Value\" = '{vpdq}'";
         Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA, mirroredVpdq));
@@ -140,7 +122,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         Assert.Equal(0, await HubAndNodes.CountAsync(servers.NodeC, mirroredVpdq));
         await servers.NodeC.StartAsync();
         using (var c = servers.NodeC.Client(servers.NodeKeyC))
-            await EventuallyAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types after a resync from the snapshot");
+            await Wait.UntilAsync(async () => AllFound(await MatchAllAsync(c, queries)), "node C matches all six types after a resync from the snapshot");
         Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeC, mirroredVpdq));
     }
 
@@ -157,7 +139,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await HubAndNodes.Ok(created)).GetProperty("content").GetProperty("id").GetGuid();
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches what node A contributed");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches what node A contributed");
 
         // The hub's refusal comes back as the hub's ProblemDetails.
         var refused = await a.PostAsJsonAsync("/api/v1/contributions", new { bank = "NO-SUCH-BANK", signals = new[] { new { signal_type = "md5", value = NewMd5() } } });
@@ -169,8 +151,8 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         Assert.False((await HubAndNodes.Ok(first)).GetProperty("quarantined").GetBoolean());
         var second = await HubAndNodes.Ok(await b.PutAsJsonAsync($"/api/v1/content/{id}/opinion", new { opinion = "disagree" }));
         Assert.True(second.GetProperty("quarantined").GetBoolean());
-        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the quarantined item");
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the quarantined item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the quarantined item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the quarantined item");
         Assert.Equal(1, await HubAndNodes.CountAsync(servers.NodeA,
             $"SELECT COUNT(*) FROM bank_contents WHERE \"Id\" = '{id.ToString().ToUpperInvariant()}' AND \"Status\" = 'Quarantined'"));
     }
@@ -184,14 +166,14 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         using var c = servers.NodeC.Client(servers.NodeKeyC);
         string md5 = NewMd5();
         var id = await ContributeAsync(b, HubAndNodes.SharedBank, md5);
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new item");
-        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the new item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the new item");
 
         // One member alone, however many matches its node reports, only puts the item under review: it goes on matching.
         for (int i = 0; i < HubAndNodes.FloodThreshold; i++)
             await MatchesAsync(a, md5);
         System.Text.Json.JsonElement opened = default;
-        await EventuallyAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             var queue = await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"));
             opened = queue.EnumerateArray().FirstOrDefault(q => q.GetProperty("content_id").GetGuid() == id);
@@ -205,8 +187,8 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         // A second member's node reporting its share confirms: the item leaves matching on every node.
         for (int i = 0; i < HubAndNodes.FloodThreshold; i++)
             await MatchesAsync(c, md5);
-        await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the flooding item");
-        await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the flooding item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, md5)).Count == 0, "node A stops matching the flooding item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Count == 0, "node C stops matching the flooding item");
         var confirmed = Assert.Single((await HubAndNodes.Ok(await forum.GetAsync("/api/v1/quarantine"))).EnumerateArray(),
             q => q.GetProperty("content_id").GetGuid() == id);
         Assert.False(confirmed.GetProperty("under_review").GetBoolean());
@@ -226,9 +208,9 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         string secret = NewMd5(), later = NewMd5();
         var privateId = await ContributeAsync(forum, HubAndNodes.PrivateBank, secret);
         var laterId = await ContributeAsync(forum, HubAndNodes.SharedBank, later);
-        await EventuallyAsync(async () => (await MatchesAsync(a, secret)).Contains(privateId), "node A (named on the bank) matches the private item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, secret)).Contains(privateId), "node A (named on the bank) matches the private item");
         // The feed is ordered: once node C matches the later shared item, it has read past the private one.
-        await EventuallyAsync(async () => (await MatchesAsync(c, later)).Contains(laterId), "node C matches the later shared item");
+        await Wait.UntilAsync(async () => (await MatchesAsync(c, later)).Contains(laterId), "node C matches the later shared item");
         Assert.Empty(await MatchesAsync(c, secret));
 
         string bankId = servers.PrivateBankId.ToString();
@@ -268,17 +250,17 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         Guid beforeId;
         using (var b = servers.Hub.Client(servers.HubKeyB))
             beforeId = await ContributeAsync(b, HubAndNodes.SharedBank, before);
-        await EventuallyAsync(async () => (await MatchesAsync(a, before)).Contains(beforeId), "node A matches before the hub stops");
+        await Wait.UntilAsync(async () => (await MatchesAsync(a, before)).Contains(beforeId), "node A matches before the hub stops");
 
         await servers.Hub.StopAsync();
-        await EventuallyAsync(async () => !(await StatusAsync(a)).GetProperty("stream_connected").GetBoolean(), "node A notices the hub is gone");
+        await Wait.UntilAsync(async () => !(await StatusAsync(a)).GetProperty("stream_connected").GetBoolean(), "node A notices the hub is gone");
         Assert.Contains(beforeId, await MatchesAsync(a, before));
 
         await servers.Hub.StartAsync();
         using (var b = servers.Hub.Client(servers.HubKeyB))
         {
             var afterId = await ContributeAsync(b, HubAndNodes.SharedBank, after);
-            await EventuallyAsync(async () => (await MatchesAsync(a, after)).Contains(afterId), "node A catches up after the hub's restart", TimeSpan.FromSeconds(45));
+            await Wait.UntilAsync(async () => (await MatchesAsync(a, after)).Contains(afterId), "node A catches up after the hub's restart", TimeSpan.FromSeconds(45));
         }
         Assert.True((await StatusAsync(a)).GetProperty("hub_reachable").GetBoolean());
     }
@@ -291,7 +273,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         string kept = NewMd5(), missed = NewMd5();
         var keptId = await ContributeAsync(b, HubAndNodes.SharedBank, kept);
         using (var a = servers.NodeA.Client(servers.NodeKeyA))
-            await EventuallyAsync(async () => (await MatchesAsync(a, kept)).Contains(keptId), "node A matches before its restart");
+            await Wait.UntilAsync(async () => (await MatchesAsync(a, kept)).Contains(keptId), "node A matches before its restart");
 
         await servers.NodeA.StopAsync();
         var missedId = await ContributeAsync(b, HubAndNodes.SharedBank, missed);
@@ -300,7 +282,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         {
             // Ready means the catalog holds the stored copy: no wait for the hub.
             Assert.Contains(keptId, await MatchesAsync(a, kept));
-            await EventuallyAsync(async () => (await MatchesAsync(a, missed)).Contains(missedId), "node A fetches what it missed while stopped");
+            await Wait.UntilAsync(async () => (await MatchesAsync(a, missed)).Contains(missedId), "node A fetches what it missed while stopped");
         }
         int visible = (await SnapshotAsync(hubA)).Count(l => l.TryGetProperty("item", out _));
         Assert.Equal(visible, await HubAndNodes.CountAsync(servers.NodeA, MirroredItems));
@@ -326,7 +308,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
             "DELETE FROM bank_contents WHERE \"Id\" = (SELECT c.\"Id\" FROM bank_contents c JOIN banks b ON b.\"Id\" = c.\"BankId\" WHERE b.\"Origin\" = 'hub' AND c.\"Status\" = 'Enabled' LIMIT 1)");
         await servers.NodeA.StartAsync();
         using var a = servers.NodeA.Client(servers.NodeKeyA);
-        await EventuallyAsync(async () => (await StatusAsync(a)).GetProperty("last_resync_at").ValueKind == JsonValueKind.String, "node A resyncs");
+        await Wait.UntilAsync(async () => (await StatusAsync(a)).GetProperty("last_resync_at").ValueKind == JsonValueKind.String, "node A resyncs");
         var snapshot = await SnapshotAsync(hubA);
         var items = snapshot.Where(l => l.TryGetProperty("item", out _)).Select(l => l.GetProperty("item")).ToList();
         Assert.Equal(items.Count, await HubAndNodes.CountAsync(servers.NodeA, MirroredItems));
@@ -367,8 +349,8 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         {
             foreach (var (id, md5) in items)
             {
-                await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the shared item");
-                await EventuallyAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the shared item");
+                await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the shared item");
+                await Wait.UntilAsync(async () => (await MatchesAsync(a, md5)).Contains(id), "node A matches the shared item");
             }
         }
         var (narrowedId, narrowedItems) = banks["NARROWED"];
@@ -440,7 +422,7 @@ public sealed class HubNodeSyncTests(HubAndNodes servers, ITestOutputHelper outp
         // Shared with every member again: node C, which has no copy of the bank's earlier items, resyncs and matches them.
         await HubAndNodes.Ok(await forum.PutAsJsonAsync("/api/v1/banks/CLOSED/sharing", new { @private = false, members = Array.Empty<Guid>() }));
         foreach (var (id, md5) in banks["CLOSED"].Items)
-            await EventuallyAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the bank shared again");
+            await Wait.UntilAsync(async () => (await MatchesAsync(c, md5)).Contains(id), "node C matches the bank shared again");
         Assert.Empty(await MatchesAsync(c, narrowedItems.Values.First()));
     }
 

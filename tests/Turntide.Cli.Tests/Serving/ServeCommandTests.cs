@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using Turntide.Tests.Shared;
 
 namespace Turntide.Cli.Tests.Serving;
 
@@ -12,29 +9,11 @@ public sealed class ServeCommandTests
     public async Task ServeStartsTheServerWithTheGivenRoleOnAnEmptyDataFolder()
     {
         var data = Path.Combine(Path.GetTempPath(), "turntide-serve-tests", Guid.NewGuid().ToString("n"));
-        int port = BuiltCli.FreePort();
-        var start = new ProcessStartInfo("dotnet", [BuiltCli.Assembly(), "serve",
-            "--urls", $"http://127.0.0.1:{port}", "--data", data, "--role", "node"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        await using var server = new ServerProcess("node", "node", data);
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            HttpStatusCode? ready = null;
-            for (int i = 0; i < 600 && ready != HttpStatusCode.OK && !process.HasExited; i++)
-            {
-                try { ready = (await client.GetAsync("/health/ready")).StatusCode; } catch (HttpRequestException) { }
-                if (ready != HttpStatusCode.OK)
-                    await Task.Delay(100);
-            }
-            Assert.Equal(HttpStatusCode.OK, ready);
+            await server.StartAsync();
+            using var client = server.Anonymous();
             Assert.True(File.Exists(Path.Combine(data, "turntide.db")));
             // A node: matching exists (it wants a key), bank curation does not.
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/match?signal_type=md5&signal=" + new string('a', 32))).StatusCode);
@@ -42,8 +21,7 @@ public sealed class ServeCommandTests
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await server.StopAsync();
             try { Directory.Delete(data, true); } catch (IOException) { }
         }
     }

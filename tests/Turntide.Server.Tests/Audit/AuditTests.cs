@@ -6,7 +6,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Audit;
 

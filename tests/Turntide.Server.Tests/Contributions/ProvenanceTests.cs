@@ -9,14 +9,13 @@ using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Contributions;
 
 /// <summary>
 /// Provenance is append-only: the member that puts an item straight into a bank is its first contributor, merging a
 /// contribution adds one and never replaces one, retraction removes only the caller's own, and contributors lost
-/// before this held are rebuilt from the audit log once, at the migration that brings it in. Over HTTP, on both databases.
+/// before this held are rebuilt from the audit log by <c>turntide admin repair-provenance</c>. Over HTTP, on both databases.
 /// </summary>
 public sealed class ProvenanceTests
 {
@@ -132,7 +131,7 @@ public sealed class ProvenanceTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task TheRepairAtStartUpRestoresContributorsTheOldCodeLostOnceAndAudited(string provider)
+    public async Task TheAdminRepairRestoresContributorsTheOldCodeLostAuditedAndIdempotent(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         Guid forumId, oneId, twoId, banked, sent;
@@ -160,14 +159,20 @@ public sealed class ProvenanceTests
                 new { bank = "OLD", signals = new[] { new { signal_type = "md5", value = md5 } } })).Content.ReadFromJsonAsync<ContributionResult>(Json.Options);
             Assert.Equal(HttpStatusCode.NoContent, (await one.Key.DeleteAsync($"/api/v1/contributions/{joined!.Contribution.Id}")).StatusCode);
         }
-        // The database as it was before the repair's migration: the next start-up applies it and repairs.
-        await using (var db = OpenDb(database))
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" LIKE '%_ProvenanceRepair'");
-
+        // A start-up does not repair by itself: the repair is the operator's command, not a side effect of migrating.
         long entries;
         await using (var server = await TestServer.StartAsync(provider, database: database))
         {
             var reader = server.WithKey(await server.CreateKeyAsync(twoId, Roles.Analyst));
+            Assert.Equal([oneId], (await ProvenanceAsync(reader, banked)).Select(c => c.OrganisationId));
+
+            // The operator runs it, as a separate process, while the server runs.
+            var run = CliProcess.Run(BuiltCli.Assembly(), database.DataDirectory, database.Environment(), "admin", "repair-provenance");
+            Assert.True(run.ExitCode == 0, run.StdErr);
+            Assert.Equal("restored 1 contributor from the audit log, each audited as contribution.restore", run.StdOut.Trim());
+
+            // Another process wrote the rows: the running server shows them once it has followed that write.
+            await Wait.UntilAsync(async () => (await ProvenanceAsync(reader, banked)).Count == 2, "the restored contributor to show");
             var repaired = await ProvenanceAsync(reader, banked);
             Assert.Equal([forumId, oneId], repaired.Select(c => c.OrganisationId));
             Assert.Equal(["severity:crisis"], repaired[0].Labels);
@@ -180,21 +185,15 @@ public sealed class ProvenanceTests
                 Assert.Equal(ProvenanceRepair.RepairActor.Name, entry.ActorName);
                 Assert.Equal(repaired[0].Id.ToString(), entry.EntityId);
                 Assert.True((await AuditLog.VerifyAsync(db)).Intact);
-                // Idempotent: run again by hand, it finds nothing to restore.
-                Assert.Equal(0, await new ProvenanceRepair(db, new AuditLog(db)).RunAsync());
             });
             entries = await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.LongCountAsync());
-        }
-        // Once: a later start-up does not run it again (the audit log is unchanged but for the key made above).
-        await using (var server = await TestServer.StartAsync(provider, database: database))
-            Assert.Equal(entries, await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.LongCountAsync()));
-    }
 
-    private static TurntideDb OpenDb(TestDatabase database)
-    {
-        if (database.Provider == "postgres")
-            return new PostgresTurntideDb(new DbContextOptionsBuilder<PostgresTurntideDb>().UseNpgsql(database.ConnectionString).Options);
-        var file = Path.Combine(database.DataDirectory, "turntide.db");
-        return new SqliteTurntideDb(new DbContextOptionsBuilder<SqliteTurntideDb>().UseSqlite($"Data Source={file}").Options);
+            // Idempotent: run again, it finds nothing, says so, and writes nothing.
+            var again = CliProcess.Run(BuiltCli.Assembly(), database.DataDirectory, database.Environment(), "admin", "repair-provenance");
+            Assert.True(again.ExitCode == 0, again.StdErr);
+            Assert.Equal("provenance is complete: nothing to restore", again.StdOut.Trim());
+            Assert.Equal(entries, await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().AuditEntries.LongCountAsync()));
+            Assert.Equal([forumId, oneId], (await ProvenanceAsync(reader, banked)).Select(c => c.OrganisationId));
+        }
     }
 }

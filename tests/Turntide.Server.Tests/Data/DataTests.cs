@@ -7,7 +7,6 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Data;
 

@@ -7,7 +7,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Exchange;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Hosting;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Hosting;
 

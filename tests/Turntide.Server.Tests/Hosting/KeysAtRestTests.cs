@@ -3,7 +3,6 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Hosting;
 

@@ -7,7 +7,6 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.HubSync;
 
@@ -123,17 +122,6 @@ public sealed class HubMirrorTests
     private static Task SetStatusBehindTheCatalogsBackAsync(TestServer server, Guid item, ContentStatus status) =>
         server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.Where(c => c.Id == item)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, status)));
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        for (int i = 0; i < 600; i++)
-        {
-            if (condition())
-                return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Waited 30 s for {what}.");
-    }
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -10,7 +10,6 @@ using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 using Turntide.Server.Tests.Replicas;
 
 namespace Turntide.Server.Tests.Matching;
@@ -76,7 +75,7 @@ public sealed class CatalogApplierTests
         var off = owner.PatchAsJsonAsync("/api/v1/banks/CLOSED", new { enabled = false });
         var pass = await held.Held;
         var on = owner.PatchAsJsonAsync("/api/v1/banks/CLOSED", new { enabled = true });
-        await ReplicaProcessTests.UntilAsync(async () => await AuditHeadAsync(server) > pass.UpTo, "the second switch to commit while the pass is held");
+        await Wait.UntilAsync(async () => await AuditHeadAsync(server) > pass.UpTo, "the second switch to commit while the pass is held");
         // Neither writer has answered: each waits for its own commit to be in the catalog.
         Assert.False(off.IsCompleted);
         Assert.False(on.IsCompleted);
@@ -114,7 +113,7 @@ public sealed class CatalogApplierTests
 
         // The change was saved: once the applier goes on, it matches, and it was not added twice.
         held.Release();
-        await ReplicaProcessTests.UntilAsync(async () => (await MatchAsync(owner, "md5", Md5)).Count == 1, "the held item to match");
+        await Wait.UntilAsync(async () => (await MatchAsync(owner, "md5", Md5)).Count == 1, "the held item to match");
         Assert.Equal(1, await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Contents.CountAsync()));
     }
 
@@ -299,7 +298,7 @@ public sealed class CatalogApplierTests
 
         long head = await AuditHeadAsync(server);
         var applied = server.Service<AuditApplied>();
-        await ReplicaProcessTests.UntilAsync(() => Task.FromResult(applied.Sequence >= head), "the applier to reach the audit head");
+        await Wait.UntilAsync(() => Task.FromResult(applied.Sequence >= head), "the applier to reach the audit head");
         List<CatalogBank> freshBanks = [];
         List<CatalogContent> freshContents = [];
         await server.InScopeAsync(s => CatalogLoader.ReadAllAsync(s.GetRequiredService<TurntideDb>(), (b, c, _, _) =>

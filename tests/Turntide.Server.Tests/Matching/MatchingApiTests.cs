@@ -11,7 +11,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Matching;
 

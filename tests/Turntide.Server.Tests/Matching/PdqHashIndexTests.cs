@@ -18,7 +18,7 @@ public sealed class PdqHashIndexTests
     public void QueriesEqualTheBruteForceIndexThroughLoadAddsReplacementsAndRemovals()
     {
         var random = new Random(20261130);
-        var seeds = Enumerable.Range(0, 30).Select(_ => RandomHash(random)).ToArray();
+        var seeds = Enumerable.Range(0, 30).Select(_ => SyntheticHashes.Random(random)).ToArray();
         var fast = new PdqHashIndex(Small);
         var oracle = new LinearPdqIndex();
         var live = new List<long>();
@@ -84,7 +84,7 @@ public sealed class PdqHashIndexTests
     public void CatalogsOnEitherIndexMatchAlikeThroughLoadStatusAndBankChanges()
     {
         var random = new Random(42);
-        var seeds = Enumerable.Range(0, 20).Select(_ => RandomHash(random)).ToArray();
+        var seeds = Enumerable.Range(0, 20).Select(_ => SyntheticHashes.Random(random)).ToArray();
         var fast = new SignalCatalog([new PdqHashIndex(Small), new ExactSignalIndex(SignalTypes.Md5Name)]);
         var oracle = new SignalCatalog([new LinearPdqIndex(), new ExactSignalIndex(SignalTypes.Md5Name)]);
         var banks = new[] { new CatalogBank(Guid.NewGuid(), "A", true), new CatalogBank(Guid.NewGuid(), "B", true) };
@@ -154,7 +154,7 @@ public sealed class PdqHashIndexTests
     {
         for (int q = 0; q < 4; q++)
         {
-            var query = (q == 0 ? RandomHash(random) : Near(seeds, random)).ToString();
+            var query = (q == 0 ? SyntheticHashes.Random(random) : Near(seeds, random)).ToString();
             int maxDistance = q == 0 ? 128 : random.Next(0, 65);
             var expected = new List<IndexHit>();
             var actual = new List<IndexHit>();
@@ -164,18 +164,7 @@ public sealed class PdqHashIndexTests
         }
     }
 
-    private static Hash256 Near(Hash256[] seeds, Random random) => Flip(seeds[random.Next(seeds.Length)], random.Next(40), random);
+    private static Hash256 Near(Hash256[] seeds, Random random) => SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(40), random);
 
     private static ContentStatus RandomStatus(Random r) => r.Next(4) switch { 0 => ContentStatus.Disabled, 1 => ContentStatus.Quarantined, _ => ContentStatus.Enabled };
-
-    private static Hash256 RandomHash(Random r) =>
-        new((ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64());
-
-    private static Hash256 Flip(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
-    }
 }

@@ -5,7 +5,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Matching;
 
@@ -93,14 +92,14 @@ public sealed class PrivateBankMatchingTests
         var catalog = new SignalCatalog();
         foreach (var b in banks)
             catalog.SetBank(b);
-        var seeds = Enumerable.Range(0, 10).Select(_ => RandomHash(random)).ToArray();
+        var seeds = Enumerable.Range(0, 10).Select(_ => SyntheticHashes.Random(random)).ToArray();
         var items = new List<CatalogContent>();
         for (int i = 0; i < 400; i++)
         {
             // Benign items are few, so that most queries have matches to lose.
             var bank = random.Next(20) == 0 ? banks[3] : banks[random.Next(3)];
             var item = new CatalogContent(Guid.NewGuid(), bank.Id, random.Next(6) == 0 ? ContentStatus.Disabled : ContentStatus.Enabled, [],
-                [(i + 1, SignalTypes.PdqName, Flip(seeds[random.Next(seeds.Length)], random.Next(40), random).ToString())]);
+                [(i + 1, SignalTypes.PdqName, SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(40), random).ToString())]);
             items.Add(item);
             catalog.Upsert(item);
         }
@@ -108,7 +107,7 @@ public sealed class PrivateBankMatchingTests
         int compared = 0;
         for (int q = 0; q < 60; q++)
         {
-            var query = Flip(seeds[random.Next(seeds.Length)], random.Next(20), random);
+            var query = SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(20), random);
             foreach (var viewer in viewers)
             {
                 var expected = Scan(items, banks, viewer, query, 31);
@@ -142,16 +141,5 @@ public sealed class PrivateBankMatchingTests
             result.Add((item.Id, d));
         }
         return [.. result.OrderBy(r => r.Distance).ThenBy(r => r.Id)];
-    }
-
-    private static Hash256 RandomHash(Random r) =>
-        new((ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64());
-
-    private static Hash256 Flip(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
     }
 }

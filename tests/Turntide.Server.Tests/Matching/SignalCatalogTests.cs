@@ -20,7 +20,7 @@ public sealed class SignalCatalogTests
             catalog.SetBank(b);
         var items = new Dictionary<Guid, Item>();
         long nextSignal = 1;
-        var seeds = Enumerable.Range(0, 40).Select(_ => RandomHash(random)).ToArray();
+        var seeds = Enumerable.Range(0, 40).Select(_ => SyntheticHashes.Random(random)).ToArray();
 
         for (int step = 0; step < 600; step++)
         {
@@ -30,7 +30,7 @@ public sealed class SignalCatalogTests
                 // Near-duplicates of a few seeds, so that queries find several items at various distances.
                 var signals = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => random.Next(4) == 0
                     ? (nextSignal++, SignalTypes.Md5Name, Convert.ToHexStringLower(random.GetItems<byte>(Enumerable.Range(0, 4).Select(i => (byte)i).ToArray(), 16)))
-                    : (nextSignal++, SignalTypes.PdqName, Flip(seeds[random.Next(seeds.Length)], random.Next(40), random).ToString())).ToList();
+                    : (nextSignal++, SignalTypes.PdqName, SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(40), random).ToString())).ToList();
                 var item = new Item(Guid.NewGuid(), banks[random.Next(banks.Length)].Id, RandomStatus(random), signals);
                 items[item.Id] = item;
                 catalog.Upsert(ToCatalog(item));
@@ -40,7 +40,7 @@ public sealed class SignalCatalogTests
                 var id = items.Keys.ElementAt(random.Next(items.Count));
                 var changed = items[id] with { Status = RandomStatus(random), Signals = [.. items[id].Signals.Skip(random.Next(2))] };
                 if (changed.Signals.Count == 0)
-                    changed.Signals.Add((nextSignal++, SignalTypes.PdqName, RandomHash(random).ToString()));
+                    changed.Signals.Add((nextSignal++, SignalTypes.PdqName, SyntheticHashes.Random(random).ToString()));
                 items[id] = changed;
                 catalog.Upsert(ToCatalog(changed));
             }
@@ -53,7 +53,7 @@ public sealed class SignalCatalogTests
 
             if (step % 20 == 0)
             {
-                var query = Flip(seeds[random.Next(seeds.Length)], random.Next(20), random);
+                var query = SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(20), random);
                 int maxDistance = random.Next(0, 48);
                 var expected = Scan(items.Values, banks, query, maxDistance);
                 var actual = catalog.Match(SignalTypes.Pdq, query.ToString(), maxDistance, limit: 10_000)
@@ -84,9 +84,9 @@ public sealed class SignalCatalogTests
         var bank = new CatalogBank(Guid.NewGuid(), "NEAR", true);
         catalog.SetBank(bank);
         var random = new Random(7);
-        var query = RandomHash(random);
+        var query = SyntheticHashes.Random(random);
         for (int d = 0; d < 10; d++)
-            catalog.Upsert(new CatalogContent(Guid.NewGuid(), bank.Id, ContentStatus.Enabled, [], [(d + 1, SignalTypes.PdqName, Flip(query, 9 - d, random).ToString())]));
+            catalog.Upsert(new CatalogContent(Guid.NewGuid(), bank.Id, ContentStatus.Enabled, [], [(d + 1, SignalTypes.PdqName, SyntheticHashes.FlipBits(query, 9 - d, random).ToString())]));
         var top = catalog.Match(SignalTypes.Pdq, query.ToString(), 31, 3);
         Assert.Equal([0, 1, 2], top.Select(m => m.Distance));
     }
@@ -118,15 +118,4 @@ public sealed class SignalCatalogTests
     private static CatalogContent ToCatalog(Item i) => new(i.Id, i.BankId, i.Status, [], [.. i.Signals]);
 
     private static ContentStatus RandomStatus(Random r) => r.Next(5) switch { 0 => ContentStatus.Disabled, 1 => ContentStatus.Quarantined, _ => ContentStatus.Enabled };
-
-    private static Hash256 RandomHash(Random r) =>
-        new((ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64());
-
-    private static Hash256 Flip(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
-    }
 }

@@ -8,7 +8,6 @@ using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Transfer;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Matching;
 

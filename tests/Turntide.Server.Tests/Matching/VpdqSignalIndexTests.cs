@@ -9,17 +9,6 @@ namespace Turntide.Server.Tests.Matching;
 /// <summary>The catalog's vPDQ matching against its plain twin: every banked video scored by <see cref="VpdqMatcher.Match"/>.</summary>
 public class VpdqSignalIndexTests
 {
-    private static Hash256 RandomHash(Random r) =>
-        new((ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64());
-
-    private static Hash256 Near(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
-    }
-
     private static string Text(IEnumerable<VpdqFrame> frames)
     {
         using var writer = new StringWriter();
@@ -30,13 +19,13 @@ public class VpdqSignalIndexTests
     /// <summary>A video of <paramref name="length"/> frames drawn near a few scenes, with some low-quality frames.</summary>
     private static List<VpdqFrame> Video(Hash256[] scenes, int length, Random random) =>
         [.. Enumerable.Range(0, length).Select(i => new VpdqFrame(i, random.Next(10) == 0 ? 30 : 100,
-            Near(scenes[random.Next(scenes.Length)], random.Next(40), random), i))];
+            SyntheticHashes.FlipBits(scenes[random.Next(scenes.Length)], random.Next(40), random), i))];
 
     [Fact]
     public void TheCatalogMatchesVideosAsScoringEveryBankedVideoWould()
     {
         var random = new Random(11);
-        var scenes = Enumerable.Range(0, 12).Select(_ => RandomHash(random)).ToArray();
+        var scenes = Enumerable.Range(0, 12).Select(_ => SyntheticHashes.Random(random)).ToArray();
         var catalog = new SignalCatalog(SignalCatalog.DefaultIndexes);
         var bank = new CatalogBank(Guid.NewGuid(), "videos", Enabled: true);
         catalog.SetBank(bank);

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Members;
 

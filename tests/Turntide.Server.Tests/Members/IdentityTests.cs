@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Members;
 

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Members;
 

@@ -9,7 +9,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Members;
 
@@ -350,21 +349,21 @@ public sealed class OwnershipTests
         {
             var response = await owner.Key.PostAsJsonAsync("/api/v1/banks", new { name, @private = !shared });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<BankDto>(Infrastructure.Json.Options))!.Id;
+            return (await response.Content.ReadFromJsonAsync<BankDto>(Turntide.Testing.Json.Options))!.Id;
         }
         async Task<Guid> ItemAsync(Caller curator, string bank, string type, string value)
         {
             var response = await curator.Key.PostAsJsonAsync($"/api/v1/banks/{bank}/content",
                 new { signals = new[] { new { signal_type = type, value } }, labels = new[] { "severity:crisis", "content_type:image" } });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<BankContentDto>(Infrastructure.Json.Options))!.Id;
+            return (await response.Content.ReadFromJsonAsync<BankContentDto>(Turntide.Testing.Json.Options))!.Id;
         }
         var forumBank = await BankAsync(forumAnalyst, "FORUM_CRISIS", shared: true);
         var forumItem = await ItemAsync(forumAnalyst, "FORUM_CRISIS", "pdq", Pdq);
         var contributed = await oneAnalyst.Key.PostAsJsonAsync("/api/v1/contributions",
             new { bank = "FORUM_CRISIS", signals = new[] { new { signal_type = "pdq", value = Pdq } }, labels = new[] { "behaviour:recruitment" } });
         Assert.Equal(HttpStatusCode.OK, contributed.StatusCode);
-        var oneContribution = (await contributed.Content.ReadFromJsonAsync<ContributionResult>(Infrastructure.Json.Options))!.Contribution.Id;
+        var oneContribution = (await contributed.Content.ReadFromJsonAsync<ContributionResult>(Turntide.Testing.Json.Options))!.Contribution.Id;
         var questioned = await ItemAsync(forumAnalyst, "FORUM_CRISIS", "md5", NewMd5());
         var disabledBank = await BankAsync(forumAnalyst, "FORUM_RETIRED", shared: true);
         Assert.Equal(HttpStatusCode.OK, (await forumAdmin.Key.PatchAsJsonAsync("/api/v1/banks/FORUM_RETIRED", new { enabled = false })).StatusCode);
@@ -499,7 +498,7 @@ public sealed class OwnershipTests
         Assert.Equal(HttpStatusCode.OK, (await world.OneAnalyst.Key.PatchAsJsonAsync("/api/v1/banks/ONE_SHARED", new { enabled = false })).StatusCode);
         // The forum's admin curates a bank of the forum's that someone else in the forum created.
         Assert.Equal(HttpStatusCode.OK, (await world.ForumAdmin.Key.PatchAsJsonAsync("/api/v1/banks/FORUM_CRISIS", new { enabled = false })).StatusCode);
-        var bank = await world.OneAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Infrastructure.Json.Options);
+        var bank = await world.OneAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Turntide.Testing.Json.Options);
         Assert.False(bank!.Single(b => b.Name == "FORUM_CRISIS").Enabled);
         Assert.True(world.Server.Catalog.TryGetBank(world.ForumBank, out var inCatalog) && !inCatalog.Enabled);
     }
@@ -512,7 +511,7 @@ public sealed class OwnershipTests
         var response = await world.OneAnalyst.Key.PostAsJsonAsync("/api/v1/banks",
             new { name = "ONE_CLAIMS_FORUM", owner_organisation_id = world.Forum, ownerOrganisationId = world.Forum });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var bank = (await response.Content.ReadFromJsonAsync<BankDto>(Infrastructure.Json.Options))!;
+        var bank = (await response.Content.ReadFromJsonAsync<BankDto>(Turntide.Testing.Json.Options))!;
         Assert.Equal(world.One, bank.OwnerOrganisationId);
         // So the forum's own analyst cannot curate it, and Platform One's can.
         Assert.Equal(HttpStatusCode.NotFound, (await world.ForumAnalyst.Key.PatchAsJsonAsync("/api/v1/banks/ONE_CLAIMS_FORUM", new { enabled = false })).StatusCode);
@@ -529,8 +528,8 @@ public sealed class OwnershipTests
             new { signals = new[] { new { signal_type = "md5", value = md5 } } })).StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await world.TwoAnalyst.Key.GetAsync("/api/v1/banks/ONE_NEW/content")).StatusCode);
-        Assert.DoesNotContain(await world.TwoAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Infrastructure.Json.Options) ?? [], b => b.Name == "ONE_NEW");
-        Assert.Contains(await world.OneAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Infrastructure.Json.Options) ?? [], b => b.Name == "ONE_NEW");
+        Assert.DoesNotContain(await world.TwoAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Turntide.Testing.Json.Options) ?? [], b => b.Name == "ONE_NEW");
+        Assert.Contains(await world.OneAnalyst.Key.GetFromJsonAsync<List<BankDto>>("/api/v1/banks", Turntide.Testing.Json.Options) ?? [], b => b.Name == "ONE_NEW");
         Assert.Empty(await MatchesAsync(world.TwoAnalyst, md5));
         Assert.Single(await MatchesAsync(world.OneAnalyst, md5));
         Assert.Contains("Private: seen only by its owner, Platform One, and the members named on it: none.",
@@ -549,7 +548,7 @@ public sealed class OwnershipTests
         await w.Server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().Banks.Where(b => b.Name == name).Select(b => b.Id).SingleAsync());
 
     private static async Task<List<Features.Matching.MatchDto>> MatchesAsync(Caller caller, string md5) =>
-        [.. (await caller.Key.GetFromJsonAsync<Features.Matching.MatchResponse>($"/api/v1/match?signal_type=md5&signal={md5}", Infrastructure.Json.Options))!.Matches];
+        [.. (await caller.Key.GetFromJsonAsync<Features.Matching.MatchResponse>($"/api/v1/match?signal_type=md5&signal={md5}", Turntide.Testing.Json.Options))!.Matches];
 
     private static string Shorten(string s) => s.Length > 300 ? s[..300] + "..." : s;
 }

@@ -4,7 +4,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Opinions;
 

@@ -8,7 +8,6 @@ using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Opinions;
 

@@ -12,7 +12,6 @@ using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Retroactive;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 using Turntide.Server.Tests.Replicas;
 
 namespace Turntide.Server.Tests.Privacy;
@@ -188,11 +187,11 @@ public sealed class SharingFeedTests
         Assert.True(await ApplyAsync(first, "e.2",
             new ExchangeUpdate(1, "bank", "bank.create", CopiedBank, null, DateTime.UtcNow, null, Bank()),
             new ExchangeUpdate(2, "add", "content.add", CopiedBank, item, DateTime.UtcNow, Item(item, md5), null)));
-        await ReplicaProcessTests.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 1),
+        await Wait.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 1),
             "the other replica to follow the page");
         Assert.True(await ApplyAsync(first, "e.3",
             new ExchangeUpdate(3, ExchangeService.WithdrawKind, ExchangeService.WithdrawAction, CopiedBank, null, DateTime.UtcNow, null, null)));
-        await ReplicaProcessTests.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 0
+        await Wait.UntilAsync(() => Task.FromResult(second.Catalog.Match(SignalTypes.Find("md5")!, md5, 0, 10).Count == 0
             && !second.Catalog.TryGetBank(CopiedBank, out _)), "the other replica to drop the withdrawn bank");
     }
 
@@ -232,11 +231,11 @@ public sealed class SharingFeedTests
         string md5 = new('6', 32);
         Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/api/v1/match",
             new { reference = "upload-9", signals = new[] { new { signal_type = "md5", signal = md5 } } })).StatusCode);
-        await ReplicaProcessTests.UntilAsync(async () => await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().KeptSignals.CountAsync()) == 1,
+        await Wait.UntilAsync(async () => await server.InScopeAsync(s => s.GetRequiredService<TurntideDb>().KeptSignals.CountAsync()) == 1,
             "the upload to be kept");
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks/NARROWING/content",
             new { signals = new[] { new { signal_type = "md5", value = md5 } } })).StatusCode);
-        await ReplicaProcessTests.UntilAsync(async () => (await RetroactiveAsync(member)).Count == 1, "the retroactive match");
+        await Wait.UntilAsync(async () => (await RetroactiveAsync(member)).Count == 1, "the retroactive match");
         Assert.Single(await MatchesAsync(member, md5));
         var (_, email) = await server.CreatePersonAsync(memberOrg.Id, Roles.Moderator);
         var person = await server.SignInAsync(email, TestServer.Password);

@@ -8,7 +8,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Replicas;
 
@@ -46,7 +45,7 @@ public sealed class CatalogFollowerTests
             await scope.CommitAsync();
             return (bank.Id, content.Id);
         });
-        await ReplicaProcessTests.UntilAsync(async () => (await ReplicaProcessTests.MatchAsync(client, "pdq", First)).Any(m => m.ContentId == first && m.Bank == "HUB-COPY"),
+        await Wait.UntilAsync(async () => (await ReplicaProcessTests.MatchAsync(client, "pdq", First)).Any(m => m.ContentId == first && m.Bank == "HUB-COPY"),
             "the batch's item to match");
 
         // A resync: the copy replaced wholesale (first item gone, a second one in), then the catalog rebuilt.
@@ -62,7 +61,7 @@ public sealed class CatalogFollowerTests
             await scope.CommitAsync();
             return content.Id;
         });
-        await ReplicaProcessTests.UntilAsync(async () => (await ReplicaProcessTests.MatchAsync(client, "pdq", Second)).Any(m => m.ContentId == second),
+        await Wait.UntilAsync(async () => (await ReplicaProcessTests.MatchAsync(client, "pdq", Second)).Any(m => m.ContentId == second),
             "the resync's new item to match");
         Assert.DoesNotContain(await ReplicaProcessTests.MatchAsync(client, "pdq", First), m => m.ContentId == first);
         // The bank made through the API before the resync is still there and still takes items.

@@ -1,11 +1,10 @@
-using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Retroactive;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Replicas;
 
@@ -15,8 +14,6 @@ namespace Turntide.Server.Tests.Replicas;
 /// </summary>
 public sealed class ReplicaProcessTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ASignalAddedThroughOneReplicaMatchesThroughTheOtherAndStopsWhenDisabledOrQuarantined(string provider)
@@ -33,11 +30,11 @@ public sealed class ReplicaProcessTests
             await setup.App.StopAsync();
         }
 
-        await using var a = await ServeProcess.StartAsync(database);
-        await using var b = await ServeProcess.StartAsync(database);
-        using var atA = a.WithKey(curator);
-        using var atB = b.WithKey(curator);
-        using var outsiderAtB = b.WithKey(outsider);
+        await using var a = await ServerProcess.StartAsync(database);
+        await using var b = await ServerProcess.StartAsync(database);
+        using var atA = a.Client(curator);
+        using var atB = b.Client(curator);
+        using var outsiderAtB = b.Client(outsider);
 
         const string pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
         const string md5 = "0123456789abcdef0123456789abcdef";
@@ -45,26 +42,30 @@ public sealed class ReplicaProcessTests
         // An upload B kept: the item arriving through A is raised at B afterwards, by B's catalog applier.
         Assert.Equal(HttpStatusCode.OK, (await outsiderAtB.PostAsJsonAsync("/api/v1/match",
             new { reference = "kept-at-b", signals = new[] { new { signal_type = "pdq", signal = pdq } } })).StatusCode);
-        await Task.Delay(500);
+        await Wait.UntilAsync(async () =>
+        {
+            await using var db = database.OpenContext();
+            return await db.KeptSignals.CountAsync() == 1;
+        }, "B to keep the upload");
         var first = await AddAsync(atA, "pdq", pdq);
-        await UntilAsync(async () => (await MatchAsync(atB, "pdq", pdq)).Any(m => m.ContentId == first), "the item added at A to match at B");
-        await UntilAsync(async () => (await outsiderAtB.GetFromJsonAsync<RetroactiveMatchPage>("/api/v1/retroactive-matches", Json.Options))!
+        await Wait.UntilAsync(async () => (await MatchAsync(atB, "pdq", pdq)).Any(m => m.ContentId == first), "the item added at A to match at B");
+        await Wait.UntilAsync(async () => (await outsiderAtB.GetFromJsonAsync<RetroactiveMatchPage>("/api/v1/retroactive-matches", Json.Options))!
             .Matches.Any(m => m.Reference == "kept-at-b" && m.ContentId == first), "B to raise the retroactive match");
 
         var second = await AddAsync(atA, "md5", md5);
-        await UntilAsync(async () => (await MatchAsync(atB, "md5", md5)).Any(m => m.ContentId == second), "the second item to match at B");
+        await Wait.UntilAsync(async () => (await MatchAsync(atB, "md5", md5)).Any(m => m.ContentId == second), "the second item to match at B");
 
         await SetStatusAsync(atA, first, "disabled");
-        await UntilAsync(async () => (await MatchAsync(atB, "pdq", pdq)).Count == 0, "the disabled item to stop matching at B");
+        await Wait.UntilAsync(async () => (await MatchAsync(atB, "pdq", pdq)).Count == 0, "the disabled item to stop matching at B");
         await SetStatusAsync(atA, second, "quarantined");
-        await UntilAsync(async () => (await MatchAsync(atB, "md5", md5)).Count == 0, "the quarantined item to stop matching at B");
+        await Wait.UntilAsync(async () => (await MatchAsync(atB, "md5", md5)).Count == 0, "the quarantined item to stop matching at B");
 
         // Enabled again through B, then made private through A: B follows the sharing change too.
         await SetStatusAsync(atB, second, "enabled");
-        await UntilAsync(async () => (await MatchAsync(atA, "md5", md5)).Count == 1, "the item enabled at B to match at A");
+        await Wait.UntilAsync(async () => (await MatchAsync(atA, "md5", md5)).Count == 1, "the item enabled at B to match at A");
         Assert.Single(await MatchAsync(outsiderAtB, "md5", md5));
         Assert.Equal(HttpStatusCode.OK, (await atA.PutAsJsonAsync("/api/v1/banks/REPLICATED/sharing", new { @private = true, members = Array.Empty<Guid>() })).StatusCode);
-        await UntilAsync(async () => (await MatchAsync(outsiderAtB, "md5", md5)).Count == 0, "the private bank to stop matching for a member it does not name at B");
+        await Wait.UntilAsync(async () => (await MatchAsync(outsiderAtB, "md5", md5)).Count == 0, "the private bank to stop matching for a member it does not name at B");
         Assert.Single(await MatchAsync(atB, "md5", md5));
     }
 
@@ -80,15 +81,4 @@ public sealed class ReplicaProcessTests
 
     internal static async Task<List<MatchDto>> MatchAsync(HttpClient client, string type, string value) =>
         [.. (await client.GetFromJsonAsync<MatchResponse>($"/api/v1/match?signal_type={type}&signal={value}", Json.Options))!.Matches];
-
-    internal static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > Patience)
-                Assert.Fail($"Waited {Patience.TotalSeconds} s for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

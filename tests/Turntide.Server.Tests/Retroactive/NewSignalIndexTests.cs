@@ -13,13 +13,13 @@ public sealed class NewSignalIndexTests
     public void CandidatesEqualAPlainScanOverTheNewItems()
     {
         var random = new Random(72);
-        var seeds = Enumerable.Range(0, 8).Select(_ => RandomHash(random)).ToArray();
+        var seeds = Enumerable.Range(0, 8).Select(_ => SyntheticHashes.Random(random)).ToArray();
         var md5s = Enumerable.Range(0, 5).Select(i => new string((char)('a' + i), 32)).ToArray();
         long signal = 1;
         var items = Enumerable.Range(0, 300).Select(_ => new CatalogContent(Guid.NewGuid(), Guid.Empty, ContentStatus.Enabled, [],
             [.. Enumerable.Range(0, 1 + random.Next(3)).Select(_ => random.Next(4) == 0
                 ? (signal++, SignalTypes.Md5Name, md5s[random.Next(md5s.Length)])
-                : (signal++, SignalTypes.PdqName, Flip(seeds[random.Next(seeds.Length)], random.Next(60), random).ToString()))])).ToList();
+                : (signal++, SignalTypes.PdqName, SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(60), random).ToString()))])).ToList();
         using var index = new NewSignalIndex(items);
         var found = new List<(Guid ContentId, int Distance)>();
         int compared = 0;
@@ -27,7 +27,7 @@ public sealed class NewSignalIndexTests
         {
             var (type, value) = random.Next(5) == 0
                 ? (SignalTypes.Md5Name, md5s[random.Next(md5s.Length)])
-                : (SignalTypes.PdqName, Flip(seeds[random.Next(seeds.Length)], random.Next(30), random).ToString());
+                : (SignalTypes.PdqName, SyntheticHashes.FlipBits(seeds[random.Next(seeds.Length)], random.Next(30), random).ToString());
             found.Clear();
             index.Find(type, value, found);
             var expected = Scan(items, type, value, index.PdqMaxDistance);
@@ -62,16 +62,5 @@ public sealed class NewSignalIndexTests
                 result.Add((item.Id, best));
         }
         return [.. result.OrderBy(r => r.Id)];
-    }
-
-    private static Hash256 RandomHash(Random r) =>
-        new((ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64(), (ulong)r.NextInt64());
-
-    private static Hash256 Flip(Hash256 h, int bits, Random r)
-    {
-        var words = new[] { h.W0, h.W1, h.W2, h.W3 };
-        foreach (var bit in Enumerable.Range(0, 256).OrderBy(_ => r.Next()).Take(bits))
-            words[bit >> 6] ^= 1UL << (bit & 63);
-        return new Hash256(words[0], words[1], words[2], words[3]);
     }
 }

@@ -8,7 +8,6 @@ using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Retroactive;
-using Turntide.Server.Tests.Infrastructure;
 using Turntide.Server.Tests.Matching;
 using Turntide.Server.Tests.Replicas;
 
@@ -76,24 +75,25 @@ public sealed class RetroactiveMatchingTests
         await using var s = await StartAsync(provider);
         await MatchWithReferenceAsync(s.Platform, "upload-1", ("pdq", Pdq), ("md5", new string('5', 32)));
         await MatchWithReferenceAsync(s.Platform, "upload-2", ("pdq", OtherPdq));
-        await ReplicaProcessTests.UntilAsync(async () => await KeptCountAsync(s.Server) == 3, "the uploads to be kept");
+        await Wait.UntilAsync(async () => await KeptCountAsync(s.Server) == 3, "the uploads to be kept");
         Assert.Empty(await ListAsync(s.Platform));
 
         var item = await AddAsync(s.Curator, "LATE", "pdq", NearPdq);
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the retroactive match");
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the retroactive match");
         var raised = Assert.Single(await ListAsync(s.Platform));
         Assert.Equal(("upload-1", item, "pdq", Pdq, 2, "LATE"), (raised.Reference, raised.ContentId, raised.SignalType, raised.Signal, raised.Distance, raised.Bank));
 
         // Exact types too, and the same item changed again is not raised again.
         var exact = await AddAsync(s.Curator, "LATE", "md5", new string('5', 32));
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(s.Platform)).Count == 2, "the MD5 match");
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count == 2, "the MD5 match");
         Assert.Equal(HttpStatusCode.OK, (await s.Curator.PatchAsJsonAsync($"/api/v1/content/{item}", new { status = "disabled" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await s.Curator.PatchAsJsonAsync($"/api/v1/content/{item}", new { status = "enabled" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await s.Curator.PatchAsJsonAsync($"/api/v1/content/{exact}", new { note = "seen again" })).StatusCode);
-        await Task.Delay(1000);
+        // A later item that matches upload-2 is checked after those changes: once it is raised, they had their chance.
+        var marker = await AddAsync(s.Curator, "LATE", "pdq", OtherPdq);
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Any(m => m.ContentId == marker), "the later item's match");
         var all = await ListAsync(s.Platform);
-        Assert.Equal(2, all.Count);
-        Assert.Equal(new[] { exact, item }.Order(), all.Select(m => m.ContentId).Order());
+        Assert.Equal(new[] { exact, item, marker }.Order(), all.Select(m => m.ContentId).Order());
 
         // Pages continue by id; a time filter past the last one gives nothing; the curator's organisation sees none of them.
         var firstPage = await s.Platform.GetFromJsonAsync<RetroactiveMatchPage>("/api/v1/retroactive-matches?limit=1", Json.Options);
@@ -110,11 +110,11 @@ public sealed class RetroactiveMatchingTests
         await using var s = await StartAsync("sqlite");
         var item = await AddAsync(s.Curator, "LATE", "pdq", Pdq);
         await MatchWithReferenceAsync(s.Platform, "seen-at-upload", ("pdq", NearPdq));
-        await ReplicaProcessTests.UntilAsync(async () => await KeptCountAsync(s.Server) == 1, "the upload to be kept");
+        await Wait.UntilAsync(async () => await KeptCountAsync(s.Server) == 1, "the upload to be kept");
         Assert.Equal(HttpStatusCode.OK, (await s.Curator.PatchAsJsonAsync($"/api/v1/content/{item}", new { note = "relabelled" })).StatusCode);
         // A second item arriving later is raised, which also shows the re-check ran after the change above.
         var later = await AddAsync(s.Curator, "LATE", "pdq", NearPdq);
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the later item's match");
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the later item's match");
         Assert.Equal(later, Assert.Single(await ListAsync(s.Platform)).ContentId);
     }
 
@@ -132,15 +132,17 @@ public sealed class RetroactiveMatchingTests
         await MatchWithReferenceAsync(s.Platform, "p-1", ("pdq", Pdq));
         await MatchWithReferenceAsync(namedClient, "n-1", ("pdq", Pdq));
         await MatchWithReferenceAsync(s.Platform, "benign-1", ("pdq", OtherPdq));
-        await ReplicaProcessTests.UntilAsync(async () => await KeptCountAsync(s.Server) == 3, "the uploads to be kept");
+        await Wait.UntilAsync(async () => await KeptCountAsync(s.Server) == 3, "the uploads to be kept");
 
         var closed = await AddAsync(s.Curator, "CLOSED", "pdq", NearPdq);
         await AddAsync(s.Curator, "LATE", "pdq", OtherPdq);
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(namedClient)).Count > 0, "the named member's match");
+        await Wait.UntilAsync(async () => (await ListAsync(namedClient)).Count > 0, "the named member's match");
         Assert.Equal(closed, Assert.Single(await ListAsync(namedClient)).ContentId);
-        // The benign item suppresses benign-1's match; the private bank is not the platform's to see.
-        await Task.Delay(500);
-        Assert.Empty(await ListAsync(s.Platform));
+        // The benign item suppresses benign-1's match; the private bank is not the platform's to see. A later item the
+        // platform may see is checked after both: once it is raised, they had their chance.
+        var marker = await AddAsync(s.Curator, "LATE", "pdq", NearPdq);
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the platform's match on the later item");
+        Assert.Equal(marker, Assert.Single(await ListAsync(s.Platform)).ContentId);
     }
 
     [Fact]
@@ -153,7 +155,7 @@ public sealed class RetroactiveMatchingTests
         var hashed = (await response.Content.ReadFromJsonAsync<FileMatchResponse>(Json.Options))!.Hashed;
         var md5 = hashed.Signals.Single(x => x.SignalType == "md5").Value;
         var item = await AddAsync(s.Curator, "LATE", "md5", md5);
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the file's match");
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the file's match");
         var raised = Assert.Single(await ListAsync(s.Platform));
         Assert.Equal(("video-42", item), (raised.Reference, raised.ContentId));
     }
@@ -171,8 +173,10 @@ public sealed class RetroactiveMatchingTests
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Platform.GetAsync("/api/v1/retroactive-matches?after=-1")).StatusCode);
         // Without a reference nothing is kept.
         await s.Platform.PostAsJsonAsync("/api/v1/match", new { signals = new[] { new { signal_type = "pdq", signal = Pdq } } });
-        await Task.Delay(300);
-        Assert.Equal(0, await KeptCountAsync(s.Server));
+        // An upload with a reference, sent after it, is kept after it: once that one is there, the first had its chance.
+        await MatchWithReferenceAsync(s.Platform, "marker", ("pdq", OtherPdq));
+        await Wait.UntilAsync(async () => (await KeptReferencesAsync(s.Server)).Contains("marker"), "the marker upload to be kept");
+        Assert.Equal(["marker"], await KeptReferencesAsync(s.Server));
     }
 
     [Fact]
@@ -183,17 +187,18 @@ public sealed class RetroactiveMatchingTests
             ["Turntide:RetroactiveMaxKeptSignals"] = "2",
             ["Turntide:RetroactivePruneMinutes"] = "0.01",
         });
+        // Each upload kept before the next is sent, so "one" is the oldest by far and all three were kept.
         foreach (var reference in new[] { "one", "two", "three" })
         {
             await MatchWithReferenceAsync(s.Platform, reference, ("pdq", Pdq));
-            await Task.Delay(50);
+            await Wait.UntilAsync(async () => (await KeptReferencesAsync(s.Server)).Contains(reference), $"the upload {reference} to be kept");
         }
-        await ReplicaProcessTests.UntilAsync(async () =>
-        {
-            var kept = await s.Server.InScopeAsync(sp => sp.GetRequiredService<TurntideDb>().KeptSignals.Select(k => k.Reference).ToListAsync());
-            return kept.Count == 2 && !kept.Contains("one");
-        }, "the oldest kept upload to be pruned");
+        await Wait.UntilAsync(async () => (await KeptReferencesAsync(s.Server)).Count == 2, "the kept uploads to be pruned to the cap of 2");
+        Assert.Equal(["three", "two"], (await KeptReferencesAsync(s.Server)).Order(StringComparer.Ordinal));
     }
+
+    private static Task<List<string>> KeptReferencesAsync(TestServer server) =>
+        server.InScopeAsync(sp => sp.GetRequiredService<TurntideDb>().KeptSignals.Select(k => k.Reference).ToListAsync());
 
     [Fact]
     public async Task ThePageListsTheOrganisationsRetroactiveMatches()
@@ -202,9 +207,9 @@ public sealed class RetroactiveMatchingTests
         var (_, email) = await s.Server.CreatePersonAsync(s.PlatformOrg.Id, Roles.Moderator);
         using var browser = await s.Server.SignInAsync(email, TestServer.Password);
         await MatchWithReferenceAsync(s.Platform, "page-ref-7", ("pdq", Pdq));
-        await ReplicaProcessTests.UntilAsync(async () => await KeptCountAsync(s.Server) == 1, "the upload to be kept");
+        await Wait.UntilAsync(async () => await KeptCountAsync(s.Server) == 1, "the upload to be kept");
         await AddAsync(s.Curator, "LATE", "pdq", Pdq);
-        await ReplicaProcessTests.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the retroactive match");
+        await Wait.UntilAsync(async () => (await ListAsync(s.Platform)).Count > 0, "the retroactive match");
         var html = await browser.GetStringAsync("/retroactive");
         Assert.Contains("page-ref-7", html);
         Assert.Contains("LATE", html);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using SkiaSharp;
 using Turntide.Server.Features.Hashing;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Robustness;
 
@@ -89,8 +88,7 @@ public sealed class DecodeBudgetTests
         var all = await budget.AcquireAsync(budget.Capacity, TimeSpan.Zero);
         var pending = node.PostAsync("/api/v1/hash", File(Png(100, 100)));
         // The request arrives and waits on the budget rather than being refused; released, it completes.
-        for (int i = 0; i < 600 && budget.Waiting == 0 && !pending.IsCompleted; i++)
-            await Task.Delay(50);
+        await Wait.UntilAsync(() => budget.Waiting > 0 || pending.IsCompleted, "the request to wait on the decode budget");
         Assert.Equal(1, budget.Waiting);
         Assert.False(pending.IsCompleted);
         all!.Dispose();

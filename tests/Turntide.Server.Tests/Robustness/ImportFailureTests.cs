@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Transfer;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Robustness;
 

@@ -7,7 +7,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Transfer;
-using Turntide.Server.Tests.Infrastructure;
 using static Turntide.Server.Tests.Robustness.ImportFailureTests;
 
 namespace Turntide.Server.Tests.Robustness;

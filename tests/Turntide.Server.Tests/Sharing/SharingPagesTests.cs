@@ -8,7 +8,6 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Sharing;
 
@@ -150,6 +149,7 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
 
         // Without the token header the form is read for a token, in memory (never a temporary file), and refused.
         var created = new List<string>();
+        var marker = Path.Combine(Path.GetTempPath(), $"ASPNETCORE_marker-{Guid.NewGuid():n}.tmp");
         using (var watcher = new FileSystemWatcher(Path.GetTempPath()))
         {
             // The names ASP.NET Core's request buffers take; other test assemblies running at the same time make
@@ -159,8 +159,20 @@ public sealed partial class SharingPagesTests : IAsyncLifetime
             watcher.Created += (_, e) => { lock (created) created.Add(e.FullPath); };
             using var bare = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "sample.bin" } };
             Assert.Equal(HttpStatusCode.BadRequest, (await member.PostAsync("/contribute?handler=Hash", bare)).StatusCode);
-            await Task.Delay(200);
+            // The watcher reports creations in order: once a file made after the request is reported, any the request
+            // made has been too.
+            await File.WriteAllBytesAsync(marker, []);
+            try
+            {
+                await Wait.UntilAsync(() => { lock (created) return created.Contains(marker); }, "the watcher to report the marker file");
+            }
+            finally
+            {
+                File.Delete(marker);
+            }
         }
+        lock (created)
+            created.Remove(marker);
         Assert.Empty(created);
     }
 

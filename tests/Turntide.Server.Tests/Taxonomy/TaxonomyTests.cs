@@ -7,7 +7,6 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Taxonomy;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Web;
-using Turntide.Server.Tests.Infrastructure;
 
 namespace Turntide.Server.Tests.Web;
 

@@ -11,14 +11,12 @@ namespace Turntide.Server.Features.Contributions;
 /// into a bank (added, imported) had no contribution row, so when another member contributed the same signal the item's
 /// provenance named that member alone. The audit log kept who added each item (<c>content.add</c>) and every
 /// contribution and retraction (<c>contribution.*</c>): replaying them gives each item's contributors, and any that has
-/// no row gets one back, audited as <c>contribution.restore</c>. It runs when the <c>ProvenanceRepair</c> migration is
-/// applied (<see cref="Data.DataExtensions.MigrateAsync"/>), so once per database; it is idempotent, so running it again changes nothing.
+/// no row gets one back, audited as <c>contribution.restore</c>. An operator runs it with
+/// <c>turntide admin repair-provenance</c> on a database that holds items from that time (a database made since has
+/// nothing to repair); it is idempotent, so running it again changes nothing. See docs/ownership.md.
 /// </summary>
 public sealed class ProvenanceRepair(TurntideDb db, AuditLog audit, ILogger? logger = null)
 {
-    /// <summary>The migration whose application triggers the repair.</summary>
-    public const string MigrationName = "ProvenanceRepair";
-
     public static readonly Actor RepairActor = Actor.System("provenance repair");
 
     private const int ReadPage = 2000;
@@ -31,10 +29,6 @@ public sealed class ProvenanceRepair(TurntideDb db, AuditLog audit, ILogger? log
 
     /// <summary>One contributor as the log last showed it; null when it retracted.</summary>
     private sealed record Known(Guid? ContributionId, string By, IReadOnlyList<string> Labels, string Note, DateTime At);
-
-    /// <summary>Whether this start-up applies the migration that marks the repair as due.</summary>
-    public static async Task<bool> IsDueAsync(TurntideDb db, CancellationToken ct) =>
-        (await db.Database.GetPendingMigrationsAsync(ct)).Any(m => m.EndsWith("_" + MigrationName, StringComparison.Ordinal));
 
     /// <summary>Replays the log and restores missing contributors; returns how many rows it restored.</summary>
     public async Task<int> RunAsync(CancellationToken ct = default)
