@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using SkiaSharp;
 using Turntide.Core.Imaging;
+using Turntide.Server.Common;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Turntide.Server.Common;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;

@@ -36,7 +36,7 @@ public static class ExchangeApi
         HttpContext http, CancellationToken ct)
     {
         if (limit is < 1 or > ExchangeService.MaxLimit)
-            return (ProblemHttpResult)Web.Problems.Bad($"limit is 1 to {ExchangeService.MaxLimit}.");
+            return (ProblemHttpResult)Problems.Bad($"limit is 1 to {ExchangeService.MaxLimit}.");
         try
         {
             return TypedResults.Ok(await exchange.UpdatesAsync(Actor.From(http.User), checkpoint, limit ?? ExchangeService.DefaultLimit, ct));

@@ -62,7 +62,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         }
         catch (VideoDecodeException ex)
         {
-            throw new Members.DomainException($"The video could not be hashed: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+            throw new DomainException($"The video could not be hashed: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         {
             // A scanned PDF or a blank text has no text signal; its digests still identify it. Damage is an error.
             if (kind.Kind == FileKind.Pdf && !ex.Message.StartsWith("the PDF has no extractable text", StringComparison.Ordinal))
-                throw new Members.DomainException($"The PDF's text could not be read: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+                throw new DomainException($"The PDF's text could not be read: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
             return result;
         }
     }
@@ -112,7 +112,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
             }
             catch (ImageDecodeException ex)
             {
-                throw new Members.DomainException($"The image could not be decoded: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+                throw new DomainException($"The image could not be decoded: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
             }
         }
         signals.Add(new ComputedSignal(SignalTypes.Md5Name, Convert.ToHexStringLower(MD5.HashData(bytes)), null));

@@ -115,7 +115,7 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
         description = description.Trim();
         return description.Length > TaxonomyTerm.MaxDescriptionLength
             ? throw new DomainException($"The description is {description.Length} characters long; the limit is {TaxonomyTerm.MaxDescriptionLength}.")
-            : Hosting.TextRules.Require(description, "description");
+            : TextRules.Require(description, "description");
     }
 
     private static string Shorten(string s) => s.Length > 40 ? s[..37] + "..." : s;

@@ -111,7 +111,7 @@ public static partial class TransferApi
     private static partial Regex UnsafeFileChars();
 
     private static ProblemHttpResult Problem(string detail, int status = StatusCodes.Status400BadRequest) =>
-        TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status), detail: detail);
+        TypedResults.Problem(statusCode: status, title: Problems.Title(status), detail: detail);
 
     /// <summary>
     /// The bank page's import form posts a file: its request may be as large as an API import. The form reader spools a

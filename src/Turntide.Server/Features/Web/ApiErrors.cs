@@ -17,9 +17,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         }
         (int status, string title, string detail) = exception switch
         {
-            DomainException d => (d.StatusCode, Title(d.StatusCode), d.Message),
-            Hashing.DecodingBusyException busy => (StatusCodes.Status503ServiceUnavailable, Title(503), busy.Message),
-            BadHttpRequestException b => (b.StatusCode, Title(b.StatusCode), b.StatusCode == StatusCodes.Status413PayloadTooLarge
+            DomainException d => (d.StatusCode, Problems.Title(d.StatusCode), d.Message),
+            Hashing.DecodingBusyException busy => (StatusCodes.Status503ServiceUnavailable, Problems.Title(503), busy.Message),
+            BadHttpRequestException b => (b.StatusCode, Problems.Title(b.StatusCode), b.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is larger than this endpoint accepts." : b.Message),
             _ => (500, "Internal Server Error", "The server could not complete the request; it has been logged."),
         };
@@ -50,36 +50,4 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         BadHttpRequestException b => b.StatusCode,
         _ => StatusCodes.Status500InternalServerError,
     };
-
-    internal static string Title(int status) => status switch
-    {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        409 => "Conflict",
-        410 => "Gone",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        503 => "Service Unavailable",
-        _ => "Error",
-    };
-}
-
-/// <summary>A 4xx ProblemDetails naming the problem.</summary>
-public static class Problems
-{
-    public static IResult Bad(string detail, int status = StatusCodes.Status400BadRequest) =>
-        TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status), detail: detail);
-
-    /// <summary>A 413 sent before the body was read: the connection closes after it, so no client reuses it mid-body.</summary>
-    public static IResult TooLarge(HttpContext context, string detail)
-    {
-        CloseAfterResponse(context);
-        return Bad(detail, StatusCodes.Status413PayloadTooLarge);
-    }
-
-    internal static void CloseAfterResponse(HttpContext context) => context.Response.Headers.Connection = "close";
 }

@@ -25,7 +25,7 @@ public sealed class IndexModel(TurntideDb db, SignalCatalog catalog) : TurntideP
         Signals = catalog.SignalCount;
         Organisations = await db.Organisations.CountAsync();
         var actor = Actor;
-        if (actor.Roles.Contains(Members.Roles.Admin) && actor.OrganisationId is { } own)
+        if (actor.Roles.Contains(Common.Roles.Admin) && actor.OrganisationId is { } own)
         {
             var horizon = DateTime.UtcNow + ApiKey.ExpiryWarning;
             var keys = db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null && k.ExpiresAt < horizon);

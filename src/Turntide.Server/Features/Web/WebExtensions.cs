@@ -180,7 +180,7 @@ public static class WebExtensions
         app.UseWhen(WantsProblemDetails, api => api.UseStatusCodePages(context =>
         {
             int status = context.HttpContext.Response.StatusCode;
-            return TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status)).ExecuteAsync(context.HttpContext);
+            return TypedResults.Problem(statusCode: status, title: Problems.Title(status)).ExecuteAsync(context.HttpContext);
         }));
         app.UseWhen(context => !WantsProblemDetails(context), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         // Only over https (and never for a loopback host): the header would pin nothing on plain http. After the

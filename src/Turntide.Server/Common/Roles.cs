@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Members;
+namespace Turntide.Server.Common;
 
 /// <summary>What a person or an API key may do; the policies in <see cref="Policies"/> grant capabilities to roles.</summary>
 public static class Roles

@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Common;
 
 /// <summary>
 /// A destructive action waiting for the person to confirm it. A page whose handler is posted without

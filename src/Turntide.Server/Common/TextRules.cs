@@ -1,7 +1,7 @@
 using System.Globalization;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Common;
 
 /// <summary>
 /// What text may hold before it reaches the database: no control characters except tab and line breaks (LF, CR), and

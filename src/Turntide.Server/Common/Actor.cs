@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Turntide.Server.Features.Members;
+namespace Turntide.Server.Common;
 
 /// <summary>Who is acting: a signed-in person, an API key, or the system itself (start-up, the admin command).</summary>
 public sealed record Actor(string Kind, string Id, string Name, Guid? OrganisationId, string? OrganisationKind, IReadOnlyList<string> Roles)
@@ -14,10 +14,10 @@ public sealed record Actor(string Kind, string Id, string Name, Guid? Organisati
     public bool IsSystem => Kind == SystemKind;
 
     /// <summary>The forum operator's admins manage every organisation; other admins only their own.</summary>
-    public bool IsForumAdmin => IsSystem || (OrganisationKind == OrganisationKinds.Forum && Roles.Contains(Members.Roles.Admin));
+    public bool IsForumAdmin => IsSystem || (OrganisationKind == OrganisationKinds.Forum && Roles.Contains(Common.Roles.Admin));
 
     public bool MayManage(Guid organisationId) =>
-        IsForumAdmin || (OrganisationId == organisationId && Roles.Contains(Members.Roles.Admin));
+        IsForumAdmin || (OrganisationId == organisationId && Roles.Contains(Common.Roles.Admin));
 
     public static Actor From(ClaimsPrincipal user)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Common;
 
 /// <summary>What every page model needs: who is asking, whether a stricter policy allows a handler, and flash messages.</summary>
 public abstract class TurntidePage : PageModel

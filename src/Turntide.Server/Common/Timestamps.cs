@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Common;
 
 /// <summary>
 /// Times as stored: UTC, cut to whole microseconds, because PostgreSQL keeps microseconds and SQLite keeps
