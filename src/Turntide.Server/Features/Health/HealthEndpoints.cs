@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Turntide.Server.Data;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Matching;
 

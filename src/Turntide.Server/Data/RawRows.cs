@@ -2,9 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Turntide.Server.Data;
 
-namespace Turntide.Server.Features.Exchange;
+namespace Turntide.Server.Data;
 
 /// <summary>
 /// Plain SQL for the exchange's bulk paths (a snapshot of a million items, a node's resync), where EF's tracking and

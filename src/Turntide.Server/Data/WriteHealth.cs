@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
-namespace Turntide.Server.Features.Health;
+namespace Turntide.Server.Data;
 
 /// <summary>
 /// Whether audited writes (every change Turntide makes goes through one) are failing: a full disk or a database that
