@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 
 namespace Turntide.Server.Features.Audit;

@@ -29,7 +29,7 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, SignalCat
         if (actor.OrganisationId is not { } organisationId)
             throw new DomainException("A contribution needs a contributing organisation.");
         var bank = await banks.FindBankAsync(input.Bank ?? "", ct);
-        await Exchange.BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
+        await BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
         var signals = CheckSignals(input.Signals);
         var labels = BankService.CheckLabels(input.Labels ?? []);
         await taxonomy.RequireKnownAsync(labels, ct: ct);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Exchange;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hosting;
 using Turntide.Server.Features.Members;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Web;

@@ -180,7 +180,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, SignalCatalog
         }).ToList();
         db.Contents.AddRange(contents);
         // The importer is each item's first contributor, as when adding one item (BankService.AddContentAsync).
-        db.Contributions.AddRange(contents.Select(c => Contributions.Contribution.FirstOf(c, c.Labels.Select(l => l.Label))));
+        db.Contributions.AddRange(contents.Select(c => Contribution.FirstOf(c, c.Labels.Select(l => l.Label))));
         // Signal ids come from the database, so save before recording the snapshots that name them.
         await db.SaveChangesAsync(ct);
         foreach (var content in contents)

@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Contributions;
+namespace Turntide.Server.Features.Banks;
 
 /// <summary>
 /// One member's share of an item: who sent it, with which labels and note. An item that several members sent is

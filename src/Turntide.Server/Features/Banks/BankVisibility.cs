@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Exchange;
+namespace Turntide.Server.Features.Banks;
 
 /// <summary>
 /// Who may see a bank: every member sees a shared bank; a private bank only its owner and the members named on it.
