@@ -7,7 +7,7 @@ using Turntide.Core.Imaging;
 using ContentSniffer = Turntide.Core.Signals.ContentSniffer;
 using DetectedKind = Turntide.Core.Signals.DetectedKind;
 using FileKind = Turntide.Core.Signals.FileKind;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Signals;
 
 namespace Turntide.Server.Features.Hashing;

@@ -7,11 +7,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Web;
 
 public static class WebExtensions
 {
@@ -105,9 +105,15 @@ public static class WebExtensions
     {
         builder.Services.AddRazorPages(o =>
         {
-            // Pages live in their feature's folder (Features/Banks/Index.cshtml and so on).
-            o.RootDirectory = "/Features";
+            // Pages live in their feature's folder (Features/Banks/Index.cshtml and so on) and the host's in Web; every
+            // page names its own absolute route with @page, so the folders do not shape the URLs.
+            o.RootDirectory = "/";
             o.Conventions.ConfigureFilter(new ServerRoleFilter());
+        });
+        // The layout lives with the host (Web/Shared): after a page's own folders, views are looked up there.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(o =>
+        {
+            o.PageViewLocationFormats.Add("/Web/Shared/{0}" + Microsoft.AspNetCore.Mvc.Razor.RazorViewEngine.ViewExtension);
         });
         builder.Services.AddAntiforgery(o =>
         {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Web;
 
 /// <summary>
 /// Errors a browser meets, inside the layout with a way back: the status code pages re-execute here for an

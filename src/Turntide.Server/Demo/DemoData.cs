@@ -4,11 +4,11 @@ using Turntide.Core.Imaging;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
 
-namespace Turntide.Server.Features.Demo;
+namespace Turntide.Server.Demo;
 
 /// <summary>
 /// Fills an empty database with a small world to try Turntide in: a forum, two platforms, an authority and an

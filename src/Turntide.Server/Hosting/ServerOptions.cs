@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 /// <summary>What a server does: the forum's hub curates shared banks; a platform node hashes and matches.</summary>
 [Flags]
@@ -69,7 +69,7 @@ public sealed class ServerOptions
     /// <summary>Burst size of the per-key token bucket.</summary>
     public int ApiKeyBurst { get; set; } = 2000;
 
-    /// <summary>Days a new API key lasts when its creator names none (1 to <see cref="Members.ApiKey.MaxExpiryDays"/>).</summary>
+    /// <summary>Days a new API key lasts when its creator names none (1 to <see cref="Features.Members.ApiKey.MaxExpiryDays"/>).</summary>
     public int ApiKeyDefaultExpiryDays { get; set; } = 90;
 
     /// <summary>Sign-in attempts (password or code form posts) a client address may make per minute (token bucket refill).</summary>

@@ -1,4 +1,4 @@
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 /// <summary>
 /// Files and folders that only the server's own user may read: the database, the key ring and its encryption

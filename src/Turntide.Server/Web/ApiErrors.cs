@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Web;
 
 /// <summary>Turns refusals into ProblemDetails (4xx with the reason); anything unexpected is a 500 without internals.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
@@ -18,15 +18,15 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         (int status, string title, string detail) = exception switch
         {
             DomainException d => (d.StatusCode, Problems.Title(d.StatusCode), d.Message),
-            Hashing.DecodingBusyException busy => (StatusCodes.Status503ServiceUnavailable, Problems.Title(503), busy.Message),
+            Features.Hashing.DecodingBusyException busy => (StatusCodes.Status503ServiceUnavailable, Problems.Title(503), busy.Message),
             BadHttpRequestException b => (b.StatusCode, Problems.Title(b.StatusCode), b.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is larger than this endpoint accepts." : b.Message),
             _ => (500, "Internal Server Error", "The server could not complete the request; it has been logged."),
         };
-        if (status >= 500 && exception is not Hashing.DecodingBusyException)
+        if (status >= 500 && exception is not Features.Hashing.DecodingBusyException)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         context.Response.StatusCode = status;
-        if (exception is Hashing.DecodingBusyException { RetryAfterSeconds: var retry })
+        if (exception is Features.Hashing.DecodingBusyException { RetryAfterSeconds: var retry })
             context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status == StatusCodes.Status413PayloadTooLarge)
             Problems.CloseAfterResponse(context);

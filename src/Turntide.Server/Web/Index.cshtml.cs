@@ -4,7 +4,7 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Web;
+namespace Turntide.Server.Web;
 
 [Authorize(Policy = Policies.PageSignedIn)]
 public sealed class IndexModel(TurntideDb db, SignalCatalog catalog) : TurntidePage

@@ -3,7 +3,7 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Members;
 
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 /// <summary>
 /// The server's data services without the web host, for <c>turntide admin</c> and <c>turntide audit</c>: the same

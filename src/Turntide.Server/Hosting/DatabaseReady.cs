@@ -1,7 +1,7 @@
 using Turntide.Server.Data;
-using Turntide.Server.Features.Demo;
+using Turntide.Server.Demo;
 
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 /// <summary>Set once the schema is migrated (and demo data loaded, when asked); other start-up work waits on it.</summary>
 public sealed class DatabaseReady

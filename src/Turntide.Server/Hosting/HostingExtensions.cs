@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 public static class HostingExtensions
 {
@@ -24,7 +24,7 @@ public static class HostingExtensions
         Check(options.QuarantineDisagreementShare is >= 0 and <= 1, "QuarantineDisagreementShare", "0 to 1");
         Check(options.ApiKeyRequestsPerSecond >= 1, "ApiKeyRequestsPerSecond", "at least 1");
         Check(options.ApiKeyBurst >= 1, "ApiKeyBurst", "at least 1");
-        Check(options.ApiKeyDefaultExpiryDays is >= 1 and <= Members.ApiKey.MaxExpiryDays, "ApiKeyDefaultExpiryDays", $"1 to {Members.ApiKey.MaxExpiryDays}");
+        Check(options.ApiKeyDefaultExpiryDays is >= 1 and <= Features.Members.ApiKey.MaxExpiryDays, "ApiKeyDefaultExpiryDays", $"1 to {Features.Members.ApiKey.MaxExpiryDays}");
         Check(options.SignInAttemptsPerMinute is >= 1 and <= 100_000, "SignInAttemptsPerMinute", "1 to 100000");
         Check(options.SignInBurst is >= 1 and <= 100_000, "SignInBurst", "1 to 100000");
         Check(options.ApiKeyFailuresPerMinute is >= 1 and <= 100_000, "ApiKeyFailuresPerMinute", "1 to 100000");
@@ -46,7 +46,7 @@ public static class HostingExtensions
     private static void CheckHub(HubOptions hub)
     {
         Check(hub.PollSeconds is >= 1 and <= 86_400, "Hub:PollSeconds", "1 to 86400");
-        Check(hub.PageSize is >= 1 and <= Exchange.ExchangeService.MaxLimit, "Hub:PageSize", $"1 to {Exchange.ExchangeService.MaxLimit}");
+        Check(hub.PageSize is >= 1 and <= Features.Exchange.ExchangeService.MaxLimit, "Hub:PageSize", $"1 to {Features.Exchange.ExchangeService.MaxLimit}");
         Check(hub.MatchReportSeconds is >= 0.1 and <= 3600, "Hub:MatchReportSeconds", "0.1 to 3600");
         if (string.IsNullOrWhiteSpace(hub.Url))
             return;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace Turntide.Server.Features.Hosting;
+namespace Turntide.Server.Hosting;
 
 /// <summary>
 /// The key that encrypts the Data Protection key ring (the keys behind sign-in cookies, antiforgery tokens and
