@@ -3,20 +3,6 @@ using Turntide.Server.Demo;
 
 namespace Turntide.Server.Hosting;
 
-/// <summary>Set once the schema is migrated (and demo data loaded, when asked); other start-up work waits on it.</summary>
-public sealed class DatabaseReady
-{
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public bool IsReady => _done.Task.IsCompletedSuccessfully;
-
-    public Task WaitAsync(CancellationToken ct) => _done.Task.WaitAsync(ct);
-
-    internal void Set() => _done.TrySetResult();
-
-    internal void Fail(Exception ex) => _done.TrySetException(ex);
-}
-
 /// <summary>Migrates the database before the server takes requests (hosted services start before Kestrel listens).</summary>
 internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseReady ready, Microsoft.Extensions.Options.IOptions<ServerOptions> options,
     ILogger<DatabaseInitializer> logger) : IHostedService

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Turntide.Server.Data;
 
 namespace Turntide.Server.Hosting;
 

@@ -1,15 +1,5 @@
 namespace Turntide.Server.Hosting;
 
-/// <summary>What a server does: the forum's hub curates shared banks; a platform node hashes and matches.</summary>
-[Flags]
-public enum ServerRoles
-{
-    None = 0,
-    Hub = 1,
-    Node = 2,
-    Both = Hub | Node,
-}
-
 /// <summary>The <c>Turntide</c> configuration section (environment variables <c>Turntide__Name</c>).</summary>
 public sealed class ServerOptions
 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Turntide.Server.Data;
 using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Features.Banks;
 using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
@@ -28,8 +27,8 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
     public async Task<TaxonomyTerm> AddAsync(Actor actor, NewTerm input, CancellationToken ct = default)
     {
         RequireOperator(actor);
-        var label = BankService.CheckLabels([input.Label ?? ""]).SingleOrDefault()
-            ?? throw new DomainException("A term needs a label, facet:name.");
+        var label = TermLabels.Normalize(input.Label) is { Length: > 0 } given ? given
+            : throw new DomainException("A term needs a label, facet:name.");
         var facet = Facets.Of(label)
             ?? throw new DomainException($"'{label}' is not facet:name with a facet of {string.Join(", ", Facets.All)}.");
         var description = CheckDescription(input.Description) ?? "";
@@ -96,16 +95,6 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
             return;
         if (actor.OrganisationKind != OrganisationKinds.Forum || !actor.Roles.Any(r => Policies.Capabilities["manage-taxonomy"].Contains(r)))
             throw new DomainException("Only the forum operator's admins and analysts edit the taxonomy.", StatusCodes.Status403Forbidden);
-    }
-
-    /// <summary>How many items carry the label, and in how many banks: what retiring it touches.</summary>
-    public async Task<(int Items, int Banks)> UsageAsync(string label, CancellationToken ct = default)
-    {
-        var normalized = (label ?? "").Trim().ToLowerInvariant();
-        var carrying = db.Labels.AsNoTracking().Where(l => l.Label == normalized).Select(l => l.ContentId);
-        int items = await carrying.CountAsync(ct);
-        int banks = items == 0 ? 0 : await db.Contents.AsNoTracking().Where(c => carrying.Contains(c.Id)).Select(c => c.BankId).Distinct().CountAsync(ct);
-        return (items, banks);
     }
 
     private static string? CheckDescription(string? description)

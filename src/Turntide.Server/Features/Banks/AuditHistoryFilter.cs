@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Banks;
-using Turntide.Server.Features.Exchange;
+using Turntide.Server.Features.Audit;
 
-namespace Turntide.Server.Features.Audit;
+namespace Turntide.Server.Features.Banks;
 
 /// <summary>
 /// Which audit entries a reader of the audit log may see. An entry about a bank, its sharing, one of its items, or an

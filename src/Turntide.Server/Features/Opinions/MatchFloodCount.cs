@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Turntide.Server.Features.Exchange;
+namespace Turntide.Server.Features.Opinions;
 
 /// <summary>
 /// Matches one member's nodes reported for one item in one minute. Kept in the database, not in memory, so that every
