@@ -231,13 +231,6 @@ public static class WebExtensions
     }
 }
 
-/// <summary>Marks a page that exists only on a server with this role (for example bank curation on the hub).</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class ForRoleAttribute(ServerRoles role) : Attribute
-{
-    public ServerRoles Role { get; } = role;
-}
-
 /// <summary>Answers 404 for pages whose <see cref="ForRoleAttribute"/> this server does not have.</summary>
 internal sealed class ServerRoleFilter : IAsyncPageFilter
 {
