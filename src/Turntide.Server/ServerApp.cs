@@ -11,6 +11,7 @@ using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
+using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Transfer;
 using Turntide.Server.Web;
@@ -49,6 +50,7 @@ public static class ServerApp
         builder.AddOpinions();
         builder.AddExchange();
         builder.AddMatching();
+        builder.AddRetroactive();
         builder.AddHubSync(options);
         builder.AddHashing();
         builder.AddDemo();
@@ -76,6 +78,7 @@ public static class ServerApp
         {
             api.MapHashingApi();
             api.MapMatchingApi();
+            api.MapRetroactiveApi();
             api.MapHubSyncApi(options);
         }
         app.MapPages(options.ParsedRoles);

@@ -34,7 +34,6 @@ public static class MatchingApi
         builder.Services.AddHostedService<CatalogLoader>();
         // Every role: whatever another process on the same database commits reaches this one's catalog.
         builder.Services.AddHostedService<CatalogFollower>();
-        builder.AddRetroactive();
         return builder;
     }
 
@@ -52,7 +51,6 @@ public static class MatchingApi
             .Produces<FileMatchResponse>()
             .RequireAuthorization(Policies.ApiMatch)
             .DisableAntiforgery();
-        api.MapRetroactiveApi();
         return api;
     }
 
