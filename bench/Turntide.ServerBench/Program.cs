@@ -6,8 +6,9 @@ using Npgsql;
 using NpgsqlTypes;
 using SkiaSharp;
 using Turntide.Core.Imaging;
+using Turntide.Server.Common;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 // Prepares what bench/server/run.sh measures:

@@ -2,11 +2,11 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
-using Turntide.Server.Features.Demo;
+using Turntide.Server.Demo;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Features.Health;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Health;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.HubSync;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
@@ -14,7 +14,7 @@ using Turntide.Server.Features.Opinions;
 using Turntide.Server.Features.Retroactive;
 using Turntide.Server.Features.Taxonomy;
 using Turntide.Server.Features.Transfer;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Turntide.Cli.Admin;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Cli.Audit;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Turntide.Server;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Cli.Serving;
 

@@ -36,7 +36,7 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<MatchFloodCount> MatchFloodCounts => Set<MatchFloodCount>();
 
     /// <summary>The role rows, fixed so that migrations create them.</summary>
-    internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Features.Members.Roles.All.Select((name, i) => new IdentityRole<Guid>
+    internal static readonly IReadOnlyList<IdentityRole<Guid>> RoleRows = Common.Roles.All.Select((name, i) => new IdentityRole<Guid>
     {
         Id = new Guid($"00000000-0000-7000-8000-{i + 1:D12}"),
         Name = name,

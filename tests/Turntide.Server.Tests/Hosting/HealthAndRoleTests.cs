@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Tests.Hosting;
 
@@ -33,7 +33,7 @@ public sealed class HealthAndRoleTests
         // items when the start-up load runs; it must merge them, not fail.
         await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?> { ["Turntide:DemoData"] = "true" });
         Assert.True(server.Catalog.IsReady);
-        Assert.True(server.Catalog.ContentCount >= 2 * Turntide.Server.Features.Demo.DemoData.ImagesPerBank);
+        Assert.True(server.Catalog.ContentCount >= 2 * Turntide.Server.Demo.DemoData.ImagesPerBank);
         using var client = server.Anonymous();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }

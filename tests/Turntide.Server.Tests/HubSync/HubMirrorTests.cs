@@ -110,7 +110,7 @@ public sealed class HubMirrorTests
         await server.InScopeAsync(async s =>
         {
             await using var scope = await s.GetRequiredService<AuditLog>().BeginAsync();
-            scope.Record(Turntide.Server.Features.Members.Actor.System("another replica"), "exchange.batch", CatalogChanges.ExchangeBatch, "e.2", null,
+            scope.Record(Actor.System("another replica"), "exchange.batch", CatalogChanges.ExchangeBatch, "e.2", null,
                 new ExchangeBatchRecord("e.2", [BankId], [item]));
             await scope.CommitAsync();
             await scope.WaitAppliedAsync();

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.DependencyInjection;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Tests.Web;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Audit;
@@ -13,7 +13,7 @@ namespace Turntide.Server.Features.Audit;
 /// Appends chained entries in the same transaction as the change they describe, so that a change is never
 /// stored without its entry, nor an entry without its change.
 /// </summary>
-public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, Health.WriteHealth? health = null, AuditApplied? applied = null)
+public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, WriteHealth? health = null, AuditApplied? applied = null)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -92,7 +92,7 @@ public sealed record AuditVerification(long VerifiedEntries, long? FirstBadSeque
 
 /// <summary>An open audited transaction. Dispose without <see cref="CommitAsync"/> rolls everything back.</summary>
 public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null,
-    Health.WriteHealth? health = null, AuditApplied? applied = null) : IAsyncDisposable
+    WriteHealth? health = null, AuditApplied? applied = null) : IAsyncDisposable
 {
     private readonly List<AuditEntry> _pending = [];
     private bool _released;

@@ -1,3 +1,5 @@
+using Turntide.Server.Features.Taxonomy;
+
 namespace Turntide.Server.Features.Banks;
 
 /// <summary>A named list of signals, curated by its owner organisation.</summary>
@@ -91,7 +93,7 @@ public sealed record SignalDto(string SignalType, string Value);
 /// <summary>One label of an item (taxonomy terms such as <c>entity:example-group</c> or <c>severity:crisis</c>).</summary>
 public sealed class ContentLabel
 {
-    public const int MaxLength = 80;
+    public const int MaxLength = TermLabels.MaxLength;
 
     public Guid ContentId { get; set; }
     public required string Label { get; set; }

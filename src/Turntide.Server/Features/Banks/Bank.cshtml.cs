@@ -6,7 +6,7 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Transfer;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Banks;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Contributions;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -26,9 +26,6 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyS
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 _.\\-]*$")]
     private static partial Regex BankNamePattern();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9:_.\\-/]*$")]
-    private static partial Regex LabelPattern();
 
     /// <summary>
     /// A new bank is private to its owner (no members named) unless <paramref name="shared"/> asks, on purpose, for every
@@ -204,17 +201,25 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyS
             : throw new DomainException($"Unknown status '{status}': use enabled, disabled or quarantined.");
     }
 
+    /// <summary>How many items carry the label, and in how many banks: what retiring it touches.</summary>
+    public async Task<(int Items, int Banks)> LabelUsageAsync(string label, CancellationToken ct = default)
+    {
+        var normalized = (label ?? "").Trim().ToLowerInvariant();
+        var carrying = db.Labels.AsNoTracking().Where(l => l.Label == normalized).Select(l => l.ContentId);
+        int items = await carrying.CountAsync(ct);
+        int banks = items == 0 ? 0 : await db.Contents.AsNoTracking().Where(c => carrying.Contains(c.Id)).Select(c => c.BankId).Distinct().CountAsync(ct);
+        return (items, banks);
+    }
+
     /// <summary>Labels are lower-case taxonomy terms; duplicates collapse, order does not matter.</summary>
     public static List<string> CheckLabels(IEnumerable<string> labels)
     {
         var result = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var raw in labels)
         {
-            var label = (raw ?? "").Trim().ToLowerInvariant();
+            var label = TermLabels.Normalize(raw);
             if (label.Length == 0)
                 continue;
-            if (label.Length > ContentLabel.MaxLength || !LabelPattern().IsMatch(label))
-                throw new DomainException($"Label '{(label.Length > 40 ? label[..37] + "..." : label)}' is not 1 to {ContentLabel.MaxLength} of a-z, 0-9, ':', '_', '.', '-', '/'.");
             result.Add(label);
         }
         if (result.Count > BankContent.MaxLabels)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Banks;
@@ -80,7 +80,7 @@ public static class BanksApi
         int? skip, int? take, HttpContext http, CancellationToken ct)
     {
         if (skip is < 0 || take is < 1 or > BankService.MaxPageSize)
-            return (ProblemHttpResult)Web.Problems.Bad($"skip must be 0 or more and take 1 to {BankService.MaxPageSize}.");
+            return (ProblemHttpResult)Problems.Bad($"skip must be 0 or more and take 1 to {BankService.MaxPageSize}.");
         var found = await banks.FindBankAsync(bank, ct);
         await BankVisibility.RequireVisibleAsync(db, Actor.From(http.User), found.Id, ct);
         var query = db.Contents.AsNoTracking().Where(c => c.BankId == found.Id);

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Banks;
 

@@ -6,7 +6,7 @@ using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Banks;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -28,7 +28,7 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, BankServi
         if (actor.OrganisationId is not { } organisationId)
             throw new DomainException("A contribution needs a contributing organisation.");
         var bank = await banks.FindBankAsync(input.Bank ?? "", ct);
-        await Exchange.BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
+        await BankVisibility.RequireVisibleAsync(db, actor, bank.Id, ct);
         var signals = CheckSignals(input.Signals);
         var labels = BankService.CheckLabels(input.Labels ?? []);
         await taxonomy.RequireKnownAsync(labels, ct: ct);

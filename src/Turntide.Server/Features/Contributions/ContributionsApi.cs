@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Contributions;
@@ -42,7 +43,7 @@ public static class ContributionsApi
     private static async Task<Ok<IReadOnlyList<ContributionDto>>> Provenance(Guid id, ContributionService contributions,
         Data.TurntideDb db, HttpContext http, CancellationToken ct)
     {
-        await Exchange.BankVisibility.RequireContentVisibleAsync(db, Actor.From(http.User), id, ct);
+        await BankVisibility.RequireContentVisibleAsync(db, Actor.From(http.User), id, ct);
         return TypedResults.Ok(await contributions.ProvenanceAsync(id, ct));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Contributions;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Exchange;
@@ -36,7 +37,7 @@ public static class ExchangeApi
         HttpContext http, CancellationToken ct)
     {
         if (limit is < 1 or > ExchangeService.MaxLimit)
-            return (ProblemHttpResult)Web.Problems.Bad($"limit is 1 to {ExchangeService.MaxLimit}.");
+            return (ProblemHttpResult)Problems.Bad($"limit is 1 to {ExchangeService.MaxLimit}.");
         try
         {
             return TypedResults.Ok(await exchange.UpdatesAsync(Actor.From(http.User), checkpoint, limit ?? ExchangeService.DefaultLimit, ct));

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Exchange;
@@ -133,12 +133,12 @@ internal static class ExchangeStream
     {
         var actor = Actor.From(http.User);
         if (actor.OrganisationId is null || !Guid.TryParse(actor.Id, out var keyId))
-            return Web.Problems.Bad("The exchange serves member organisations.", StatusCodes.Status403Forbidden);
+            return Problems.Bad("The exchange serves member organisations.", StatusCodes.Status403Forbidden);
         string key = actor.Id;
         if (!head.TryOpenStream(key))
         {
             http.Response.Headers.RetryAfter = ExchangeHead.StreamRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Web.Problems.Bad($"A key holds at most {ExchangeHead.MaxStreamsPerKey} exchange streams at once; close one, or retry in {ExchangeHead.StreamRetryAfterSeconds} s.",
+            return Problems.Bad($"A key holds at most {ExchangeHead.MaxStreamsPerKey} exchange streams at once; close one, or retry in {ExchangeHead.StreamRetryAfterSeconds} s.",
                 StatusCodes.Status429TooManyRequests);
         }
         try

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Turntide.Core.Imaging;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Hashing;
 

@@ -5,7 +5,7 @@ using Turntide.Core.Hashing.Text;
 using Turntide.Core.Hashing.Video;
 using Turntide.Core.Imaging;
 using Turntide.Core.Signals;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Hashing;
 
@@ -58,7 +58,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         }
         catch (VideoDecodeException ex)
         {
-            throw new Members.DomainException($"The video could not be hashed: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+            throw new DomainException($"The video could not be hashed: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
         {
             // A scanned PDF or a blank text has no text signal; its digests still identify it. Damage is an error.
             if (kind.Kind == FileKind.Pdf && !ex.Message.StartsWith("the PDF has no extractable text", StringComparison.Ordinal))
-                throw new Members.DomainException($"The PDF's text could not be read: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+                throw new DomainException($"The PDF's text could not be read: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
             return result;
         }
     }
@@ -113,7 +113,7 @@ public sealed class MediaHasher(IOptions<ServerOptions> options)
             }
             catch (ImageDecodeException ex)
             {
-                throw new Members.DomainException($"The image could not be decoded: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
+                throw new DomainException($"The image could not be decoded: {ex.Message}.", StatusCodes.Status422UnprocessableEntity);
             }
         }
         if (wanted.Contains(SignalType.Md5))

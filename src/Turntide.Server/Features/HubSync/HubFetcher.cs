@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Data;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 
 namespace Turntide.Server.Features.HubSync;

@@ -236,7 +236,7 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> 
         db.Organisations.Add(new Organisation
         {
             Id = HubOrganisationId, Name = name, NormalizedName = name.ToUpperInvariant(), Kind = OrganisationKinds.Forum,
-            CreatedAt = Hosting.Timestamps.Now(),
+            CreatedAt = Timestamps.Now(),
         });
         await db.SaveChangesAsync(ct);
     }
@@ -296,7 +296,7 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> 
     /// <summary>The compare-and-swap on the sync state, in the page's transaction.</summary>
     private async Task<bool> AdvanceAsync(long expectedVersion, string checkpoint, long items, bool resync, CancellationToken ct)
     {
-        var now = Hosting.Timestamps.Now();
+        var now = Timestamps.Now();
         string sql = "UPDATE hub_sync_state SET \"Checkpoint\" = @p0, \"Version\" = \"Version\" + 1, \"LastSyncAt\" = @p1, \"ItemsApplied\" = \"ItemsApplied\" + @p2"
             + (resync ? ", \"LastResyncAt\" = @p1" : "") + " WHERE \"Id\" = @p3 AND \"Version\" = @p4";
         return await ExecuteAsync(sql, ct, checkpoint, now, items, HubSyncState.SingletonId, expectedVersion) == 1;

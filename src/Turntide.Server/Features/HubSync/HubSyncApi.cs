@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.HubSync;
@@ -57,14 +57,14 @@ public static class HubSyncApi
     {
         var request = http.Request;
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Web.Problems.Bad("Send application/json.", StatusCodes.Status415UnsupportedMediaType);
+            return Problems.Bad("Send application/json.", StatusCodes.Status415UnsupportedMediaType);
         var limit = http.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.MaxJsonBytes;
         if (request.ContentLength > limit)
-            return Web.Problems.TooLarge(http, $"The JSON body is {request.ContentLength} bytes; the limit is {limit}.");
+            return Problems.TooLarge(http, $"The JSON body is {request.ContentLength} bytes; the limit is {limit}.");
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         if (buffer.Length > limit)
-            return Web.Problems.TooLarge(http, $"The JSON body is over {limit} bytes.");
+            return Problems.TooLarge(http, $"The JSON body is over {limit} bytes.");
         var content = new ByteArrayContent(buffer.ToArray());
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         HttpResponseMessage response;
@@ -74,7 +74,7 @@ public static class HubSyncApi
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return Web.Problems.Bad($"The hub at {hub.Address} did not answer; try again later.", StatusCodes.Status502BadGateway);
+            return Problems.Bad($"The hub at {hub.Address} did not answer; try again later.", StatusCodes.Status502BadGateway);
         }
         using (response)
         {

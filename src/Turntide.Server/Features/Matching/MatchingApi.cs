@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 using Turntide.Core.Hashing.Video;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
+using Turntide.Server.Features.Retroactive;
 
 namespace Turntide.Server.Features.Matching;
 
@@ -225,19 +226,4 @@ public static class MatchingApi
     }
 
     private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";
-}
-
-/// <summary>The API's JSON: snake_case names, as ThreatExchange and HMA use.</summary>
-public static class ApiJson
-{
-    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    public static JsonSerializerOptions Configure(JsonSerializerOptions o)
-    {
-        o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        o.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-        o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        o.MaxDepth = 16;
-        return o;
-    }
 }

@@ -15,9 +15,9 @@ public sealed record CatalogContent(Guid Id, Guid BankId, ContentStatus Status, 
 public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false, bool Private = false,
     Guid Owner = default, IReadOnlyList<Guid>? Members = null)
 {
-    /// <summary>The rule of <see cref="Exchange.BankVisibility.Sees"/> (the shared test is checked first, as it is the common case).</summary>
+    /// <summary>The rule of <see cref="BankVisibility.Sees"/> (the shared test is checked first, as it is the common case).</summary>
     public bool VisibleTo(CatalogViewer viewer) =>
-        !Private || viewer.Everything || Exchange.BankVisibility.Sees(Owner, Private, Members, viewer.Organisation);
+        !Private || viewer.Everything || BankVisibility.Sees(Owner, Private, Members, viewer.Organisation);
 
     /// <summary>A bank row as the catalog keeps it; <paramref name="members"/> are the organisations named on a private bank.</summary>
     public static CatalogBank From(Bank bank, IReadOnlyList<Guid>? members = null) =>

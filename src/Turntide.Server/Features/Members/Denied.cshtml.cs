@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 

@@ -3,15 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Members;
-
-/// <summary>A refused request with a reason a person can act on; endpoints turn it into a 4xx ProblemDetails.</summary>
-public sealed class DomainException(string message, int statusCode = StatusCodes.Status400BadRequest) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-}
 
 /// <summary>What a new key is to be: its name, role, optional scope and life in days (the configured default when null).</summary>
 public sealed record NewKey(string Name, string Role, string? Scope = null, int? ExpiresInDays = null);

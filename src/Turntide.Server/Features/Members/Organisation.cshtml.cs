@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Hosting;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 

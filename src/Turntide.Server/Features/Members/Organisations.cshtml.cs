@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Turntide.Server.Features.Hosting;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Hosting;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 
@@ -44,7 +44,7 @@ public sealed class SignInModel(SignInWork work, SignInManager<Person> signIn, U
         if (result.Succeeded)
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
-            return RedirectToPage("/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
+            return RedirectToPage("/Features/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
         Error = Refused;
         return Page();
     }
@@ -92,7 +92,7 @@ public sealed class SignInModel(SignInWork work, SignInManager<Person> signIn, U
         if (result.Succeeded)
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
-            return RedirectToPage("/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
+            return RedirectToPage("/Features/Members/SignInCode", new { ReturnUrl = SafeReturnUrl(ReturnUrl) });
         Error = result.IsLockedOut ? Refused : "Your new password is set; sign in with it.";
         return Page();
     }

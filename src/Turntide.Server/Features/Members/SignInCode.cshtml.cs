@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 
@@ -13,12 +13,12 @@ public sealed class SignInCodeModel(SignInManager<Person> signIn) : TurntidePage
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     public async Task<IActionResult> OnGetAsync() =>
-        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Members/SignIn") : Page();
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Features/Members/SignIn") : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
-            return RedirectToPage("/Members/SignIn");
+            return RedirectToPage("/Features/Members/SignIn");
         var code = Code.Replace(" ", "").Replace("-", "");
         if (code.Length is < 6 or > 8)
         {

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 
@@ -19,6 +19,6 @@ public sealed class SignOutModel(SignInManager<Person> signIn, UserManager<Perso
             sessions.Forget(person.Id);
         }
         await signIn.SignOutAsync();
-        return RedirectToPage("/Members/SignIn");
+        return RedirectToPage("/Features/Members/SignIn");
     }
 }

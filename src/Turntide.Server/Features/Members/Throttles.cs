@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Members;
 

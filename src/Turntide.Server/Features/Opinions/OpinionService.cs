@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
 
@@ -42,7 +42,7 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService ba
         else if (labels.Count > 0)
             throw new DomainException("Only disagree_with_labels carries labels.");
         var note = BankService.CheckNote(input.Note) ?? "";
-        await Exchange.BankVisibility.RequireContentVisibleAsync(db, actor, contentId, ct);
+        await BankVisibility.RequireContentVisibleAsync(db, actor, contentId, ct);
         var content = await banks.LoadContentAsync(contentId, ct);
 
         await using var scope = await audit.BeginAsync(ct);
@@ -158,7 +158,7 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService ba
 
     public async Task<(OpinionSummary Summary, List<OpinionDto> Opinions)> ListAsync(Actor actor, Guid contentId, CancellationToken ct = default)
     {
-        await Exchange.BankVisibility.RequireContentVisibleAsync(db, actor, contentId, ct);
+        await BankVisibility.RequireContentVisibleAsync(db, actor, contentId, ct);
         var content = await banks.LoadContentAsync(contentId, ct);
         var opinions = await db.Opinions.AsNoTracking().Where(o => o.ContentId == contentId).ToListAsync(ct);
         return (OpinionSummary.Of(contentId, Status(content), opinions.Select(o => o.Kind)),

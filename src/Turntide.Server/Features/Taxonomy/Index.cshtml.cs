@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Taxonomy;
 
 /// <summary>The label vocabulary: everyone who works with banks reads it, the forum operator edits it.</summary>
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class TaxonomyModel(TaxonomyService taxonomy) : TurntidePage
+public sealed class TaxonomyModel(TaxonomyService taxonomy, BankService bankService) : TurntidePage
 {
     public List<TaxonomyTermDto> Terms { get; private set; } = [];
     public bool CanEdit { get; private set; }
@@ -33,7 +34,7 @@ public sealed class TaxonomyModel(TaxonomyService taxonomy) : TurntidePage
                 return missing;
             if (term is { Active: true })
             {
-                var (items, banks) = await taxonomy.UsageAsync(term.Label);
+                var (items, banks) = await bankService.LabelUsageAsync(term.Label);
                 Confirm = new Confirmation($"Retire the term {term.Label}?",
                     $"{items} {(items == 1 ? "item" : "items")} in {banks} {(banks == 1 ? "bank" : "banks")} {(items == 1 ? "carries" : "carry")} {term.Label}. They keep it, "
                     + "but no item, contribution or opinion can be given it anew until it is restored.",

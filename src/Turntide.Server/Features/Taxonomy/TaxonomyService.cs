@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Features.Banks;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Taxonomy;
@@ -28,8 +27,8 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
     public async Task<TaxonomyTerm> AddAsync(Actor actor, NewTerm input, CancellationToken ct = default)
     {
         RequireOperator(actor);
-        var label = BankService.CheckLabels([input.Label ?? ""]).SingleOrDefault()
-            ?? throw new DomainException("A term needs a label, facet:name.");
+        var label = TermLabels.Normalize(input.Label) is { Length: > 0 } given ? given
+            : throw new DomainException("A term needs a label, facet:name.");
         var facet = Facets.Of(label)
             ?? throw new DomainException($"'{label}' is not facet:name with a facet of {string.Join(", ", Facets.All)}.");
         var description = CheckDescription(input.Description) ?? "";
@@ -98,16 +97,6 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
             throw new DomainException("Only the forum operator's admins and analysts edit the taxonomy.", StatusCodes.Status403Forbidden);
     }
 
-    /// <summary>How many items carry the label, and in how many banks: what retiring it touches.</summary>
-    public async Task<(int Items, int Banks)> UsageAsync(string label, CancellationToken ct = default)
-    {
-        var normalized = (label ?? "").Trim().ToLowerInvariant();
-        var carrying = db.Labels.AsNoTracking().Where(l => l.Label == normalized).Select(l => l.ContentId);
-        int items = await carrying.CountAsync(ct);
-        int banks = items == 0 ? 0 : await db.Contents.AsNoTracking().Where(c => carrying.Contains(c.Id)).Select(c => c.BankId).Distinct().CountAsync(ct);
-        return (items, banks);
-    }
-
     private static string? CheckDescription(string? description)
     {
         if (description is null)
@@ -115,7 +104,7 @@ public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
         description = description.Trim();
         return description.Length > TaxonomyTerm.MaxDescriptionLength
             ? throw new DomainException($"The description is {description.Length} characters long; the limit is {TaxonomyTerm.MaxDescriptionLength}.")
-            : Hosting.TextRules.Require(description, "description");
+            : TextRules.Require(description, "description");
     }
 
     private static string Shorten(string s) => s.Length > 40 ? s[..37] + "..." : s;

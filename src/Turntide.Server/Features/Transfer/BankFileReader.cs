@@ -70,7 +70,7 @@ public static class BankFileReader
         }
         int typeIndex = Column(reader, "signal_type"), signalIndex = Column(reader, "signal");
         if (typeIndex < 0 || signalIndex < 0)
-            throw new Members.DomainException(
+            throw new DomainException(
                 "The CSV file must start with the header signal_type,signal,labels,note (labels and note may be left out); " +
                 $"its first line names: {Shorten(string.Join(",", reader.Headers))}.");
         int labelsIndex = Column(reader, "labels"), noteIndex = Column(reader, "note");

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
-using Turntide.Server.Features.Web;
+using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Transfer;
 
@@ -111,7 +111,7 @@ public static partial class TransferApi
     private static partial Regex UnsafeFileChars();
 
     private static ProblemHttpResult Problem(string detail, int status = StatusCodes.Status400BadRequest) =>
-        TypedResults.Problem(statusCode: status, title: ApiExceptionHandler.Title(status), detail: detail);
+        TypedResults.Problem(statusCode: status, title: Problems.Title(status), detail: detail);
 
     /// <summary>
     /// The bank page's import form posts a file: its request may be as large as an API import. The form reader spools a

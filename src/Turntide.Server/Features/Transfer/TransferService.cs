@@ -7,8 +7,8 @@ using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Features.Health;
-using Turntide.Server.Features.Hosting;
+using Turntide.Server.Health;
+using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 
@@ -184,7 +184,7 @@ public sealed class TransferService(TurntideDb db, AuditLog audit, BankService b
         }).ToList();
         db.Contents.AddRange(contents);
         // The importer is each item's first contributor, as when adding one item (BankService.AddContentAsync).
-        db.Contributions.AddRange(contents.Select(c => Contributions.Contribution.FirstOf(c, c.Labels.Select(l => l.Label))));
+        db.Contributions.AddRange(contents.Select(c => Contribution.FirstOf(c, c.Labels.Select(l => l.Label))));
         // Signal ids come from the database, so save before recording the snapshots that name them.
         await db.SaveChangesAsync(ct);
         foreach (var content in contents)

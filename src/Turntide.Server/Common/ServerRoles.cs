@@ -1,0 +1,11 @@
+namespace Turntide.Server.Common;
+
+/// <summary>What a server does: the forum's hub curates shared banks; a platform node hashes and matches.</summary>
+[Flags]
+public enum ServerRoles
+{
+    None = 0,
+    Hub = 1,
+    Node = 2,
+    Both = Hub | Node,
+}
