@@ -141,15 +141,16 @@ public sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyS
 
     public async Task<BankContent> UpdateContentAsync(Actor actor, Guid contentId, ContentChanges changes, CancellationToken ct = default)
     {
-        var content = await LoadContentAsync(contentId, ct);
-        await RequireCuratorAsync(actor, content.Bank!, ct);
         var status = ParseStatus(changes.Status);
         var note = CheckNote(changes.Note);
         var labels = changes.Labels is null ? null : CheckLabels(changes.Labels);
+        // The item is read under the audit lock: read before it, two concurrent label edits would both add the same
+        // label row and the second commit would fail on the unique key instead of seeing the first one's labels.
+        await using var scope = await audit.BeginAsync(ct);
+        var content = await LoadContentAsync(contentId, ct);
+        await RequireCuratorAsync(actor, content.Bank!, ct);
         if (labels is not null)
             await taxonomy.RequireKnownAsync(labels, [.. content.Labels.Select(l => l.Label)], ct);
-
-        await using var scope = await audit.BeginAsync(ct);
         var before = content.ToDto(content.Bank!.Name);
         var actions = new List<string>();
         if (status is { } s && s != content.Status)

@@ -42,10 +42,11 @@ public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService ba
         else if (labels.Count > 0)
             throw new DomainException("Only disagree_with_labels carries labels.");
         var note = BankService.CheckNote(input.Note) ?? "";
+        // The item is read under the audit lock, so that one a retraction deletes meanwhile answers 404, not a
+        // foreign-key failure at commit.
+        await using var scope = await audit.BeginAsync(ct);
         await BankVisibility.RequireContentVisibleAsync(db, actor, contentId, ct);
         var content = await banks.LoadContentAsync(contentId, ct);
-
-        await using var scope = await audit.BeginAsync(ct);
         var now = Timestamps.Now();
         var opinion = await db.Opinions.FirstOrDefaultAsync(o => o.ContentId == contentId && o.OrganisationId == organisationId, ct);
         var before = opinion?.ToDto();
