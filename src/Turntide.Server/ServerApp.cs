@@ -33,14 +33,13 @@ public static class ServerApp
             ApplicationName = typeof(ServerApp).Assembly.GetName().Name,
         });
         configure?.Invoke(builder);
-        var options = builder.AddServerOptions();
+        builder.AddServerOptions();
         // SQL text is noise at Information level; parameters (which could hold secrets) are never logged.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         // "Not ready" is the expected answer while the indexes load; the endpoint itself reports it.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
-        builder.Services.AddTurntideData(options);
         builder.AddMembers();
         builder.AddAudit();
         builder.AddTaxonomy();
@@ -51,11 +50,11 @@ public static class ServerApp
         builder.AddExchange();
         builder.AddMatching();
         builder.AddRetroactive();
-        builder.AddHubSync(options);
+        builder.AddHubSync();
         builder.AddHashing();
         builder.AddDemo();
         builder.AddHealth();
-        builder.AddApi(options);
+        builder.AddApi();
         builder.AddWeb();
         replaceServices?.Invoke(builder.Services);
 
@@ -65,7 +64,8 @@ public static class ServerApp
         app.UseWeb();
         app.MapHealth();
         var api = app.MapApi();
-        if (options.ParsedRoles.HasFlag(ServerRoles.Hub))
+        var roles = app.Roles();
+        if (roles.HasFlag(ServerRoles.Hub))
         {
             api.MapBanksApi();
             api.MapTransferApi();
@@ -74,14 +74,14 @@ public static class ServerApp
             api.MapOpinionsApi();
             api.MapExchangeApi();
         }
-        if (options.ParsedRoles.HasFlag(ServerRoles.Node))
+        if (roles.HasFlag(ServerRoles.Node))
         {
             api.MapHashingApi();
             api.MapMatchingApi();
             api.MapRetroactiveApi();
-            api.MapHubSyncApi(options);
+            api.MapHubSyncApi();
         }
-        app.MapPages(options.ParsedRoles);
+        app.MapPages(roles);
         return app;
     }
 }

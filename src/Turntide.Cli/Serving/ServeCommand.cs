@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Turntide.Server;
+using Turntide.Server.Common;
 using Turntide.Server.Hosting;
 
 namespace Turntide.Cli.Serving;
@@ -24,11 +25,11 @@ internal static class ServeCommand
             var url = parse.GetValue(urls) ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? DefaultUrls;
             args.AddRange(["--urls", url]);
             if (parse.GetValue(data) is { } d)
-                args.Add($"--{ServerOptions.Section}:DataDirectory={d}");
+                args.Add($"--{TurntideOptions.Section}:DataDirectory={d}");
             if (parse.GetValue(role) is { } r)
-                args.Add($"--{ServerOptions.Section}:Role={r}");
+                args.Add($"--{TurntideOptions.Section}:Role={r}");
             if (parse.GetValue(demo))
-                args.Add($"--{ServerOptions.Section}:DemoData=true");
+                args.Add($"--{TurntideOptions.Section}:DemoData=true");
             try
             {
                 await ServerApp.Build([.. args]).RunAsync();

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Common;

@@ -2,14 +2,13 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Data;
 
 public static class DataExtensions
 {
     /// <summary>Registers <see cref="TurntideDb"/> on the configured provider (shared by the server and <c>turntide admin</c>).</summary>
-    public static IServiceCollection AddTurntideData(this IServiceCollection services, ServerOptions options)
+    public static IServiceCollection AddTurntideData(this IServiceCollection services, DataOptions options)
     {
         switch (options.DatabaseProvider.Trim().ToLowerInvariant())
         {

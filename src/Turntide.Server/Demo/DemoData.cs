@@ -15,7 +15,7 @@ namespace Turntide.Server.Demo;
 /// auditor, people in each role, and two banks holding the hashes of generated pictures (no real content).
 /// The pictures are written to the data folder so they can be uploaded to find their own matches.
 /// </summary>
-public sealed class DemoData(TurntideDb db, MembersService members, BankService banks, TaxonomyService taxonomy, MediaHasher hasher, IOptions<ServerOptions> options,
+public sealed class DemoData(TurntideDb db, MembersService members, BankService banks, TaxonomyService taxonomy, MediaHasher hasher, IOptions<DataOptions> options,
     IConfiguration configuration)
 {
     public const string Password = "turntide-demo";

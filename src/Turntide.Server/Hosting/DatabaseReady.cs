@@ -4,7 +4,8 @@ using Turntide.Server.Demo;
 namespace Turntide.Server.Hosting;
 
 /// <summary>Migrates the database before the server takes requests (hosted services start before Kestrel listens).</summary>
-internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseReady ready, Microsoft.Extensions.Options.IOptions<ServerOptions> options,
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseReady ready, Microsoft.Extensions.Options.IOptions<DataOptions> data,
+    Microsoft.Extensions.Options.IOptions<HostingOptions> options,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -14,7 +15,7 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseR
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<TurntideDb>();
             await db.MigrateAsync(cancellationToken);
-            logger.LogInformation("Database ready ({Provider})", options.Value.DatabaseProvider);
+            logger.LogInformation("Database ready ({Provider})", data.Value.DatabaseProvider);
             if (options.Value.DemoData)
                 await scope.ServiceProvider.GetRequiredService<DemoData>().LoadAsync(cancellationToken);
             ready.Set();

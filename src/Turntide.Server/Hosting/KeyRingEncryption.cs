@@ -1,3 +1,4 @@
+using Turntide.Server.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
@@ -30,11 +31,11 @@ public sealed class KeyEncryptionKey
     /// <summary>The file the key was read from or written to when none was configured; null when configured.</summary>
     public string? GeneratedFile { get; }
 
-    public static KeyEncryptionKey Load(ServerOptions options)
+    public static KeyEncryptionKey Load(HostingOptions options, DataOptions data)
     {
         if (!string.IsNullOrWhiteSpace(options.KeyEncryptionKey))
-            return new KeyEncryptionKey(Parse(options.KeyEncryptionKey, $"{ServerOptions.Section}:KeyEncryptionKey"), null);
-        var folder = Path.GetFullPath(options.DataDirectory);
+            return new KeyEncryptionKey(Parse(options.KeyEncryptionKey, $"{TurntideOptions.Section}:KeyEncryptionKey"), null);
+        var folder = Path.GetFullPath(data.DataDirectory);
         OwnerOnly.CreateFolder(folder);
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
@@ -71,10 +72,10 @@ public sealed class KeyEncryptionKey
 public static class KeyRingEncryption
 {
     /// <summary>Data Protection with its keys in <c>DataDirectory/keys</c>, each encrypted under <see cref="KeyEncryptionKey"/>.</summary>
-    public static IServiceCollection AddTurntideDataProtection(this IServiceCollection services, ServerOptions options)
+    public static IServiceCollection AddTurntideDataProtection(this IServiceCollection services, HostingOptions options, DataOptions data)
     {
-        var key = KeyEncryptionKey.Load(options);
-        var folder = Path.Combine(Path.GetFullPath(options.DataDirectory), "keys");
+        var key = KeyEncryptionKey.Load(options, data);
+        var folder = Path.Combine(Path.GetFullPath(data.DataDirectory), "keys");
         OwnerOnly.CreateFolder(folder);
         services.AddSingleton(key);
         services.AddDataProtection()
@@ -122,7 +123,7 @@ internal sealed class AesGcmXmlDecryptor(IServiceProvider services) : IXmlDecryp
         var storedId = (string?)encryptedElement.Attribute("keyId");
         if (storedId != key.Id)
             throw new CryptographicException(
-                $"This key ring entry was encrypted with key-encryption key {storedId}, but the server has {key.Id}: set {ServerOptions.Section}:KeyEncryptionKey to the key it was made with.");
+                $"This key ring entry was encrypted with key-encryption key {storedId}, but the server has {key.Id}: set {TurntideOptions.Section}:KeyEncryptionKey to the key it was made with.");
         var nonce = Convert.FromBase64String((string)encryptedElement.Attribute("nonce")!);
         var tag = Convert.FromBase64String((string)encryptedElement.Attribute("tag")!);
         var ciphertext = Convert.FromBase64String(encryptedElement.Value);
@@ -148,7 +149,7 @@ internal sealed class KeyEncryptionNotice(KeyEncryptionKey key, ILogger<KeyEncry
         if (key.GeneratedFile is not null)
             logger.LogWarning(
                 "The sign-in key ring is encrypted with a key kept in {File}, beside the data it protects. Set {Option} from a secret store (base64 of 32 random bytes) and keep it out of backups of the data folder; see docs/security.md.",
-                key.GeneratedFile, $"{ServerOptions.Section}:KeyEncryptionKey");
+                key.GeneratedFile, $"{TurntideOptions.Section}:KeyEncryptionKey");
         return Task.CompletedTask;
     }
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Turntide.Server.Hosting;
+using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Matching;
 using Turntide.Server.Features.Members;
 
@@ -20,9 +20,13 @@ public static class WebExtensions
     public const string MatchReportRateLimit = "match-reports-per-key";
 
     /// <summary>JSON API plumbing: ProblemDetails, body limits, snake_case JSON, OpenAPI and per-key rate limits.</summary>
-    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder, ServerOptions options)
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The features check these settings when they register them; the limits below are read from the same keys.
+        var server = TurntideOptions.Bind<ServerOptions>(builder.Configuration);
+        var members = TurntideOptions.Bind<MembersOptions>(builder.Configuration);
+        var exchange = TurntideOptions.Bind<ExchangeOptions>(builder.Configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
@@ -31,7 +35,7 @@ public static class WebExtensions
         // Every request body is limited; upload endpoints raise the limit for themselves only.
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = options.MaxJsonBytes;
+            k.Limits.MaxRequestBodySize = server.MaxJsonBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.Limits.MaxRequestLineSize = 16 * 1024;
             k.AddServerHeader = false;
@@ -60,8 +64,8 @@ public static class WebExtensions
                 http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
                 _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = options.ApiKeyBurst,
-                    TokensPerPeriod = options.ApiKeyRequestsPerSecond,
+                    TokenLimit = members.ApiKeyBurst,
+                    TokensPerPeriod = members.ApiKeyRequestsPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
@@ -70,20 +74,20 @@ public static class WebExtensions
                 http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
                 _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = options.MatchReportsPerMinute,
-                    TokensPerPeriod = options.MatchReportsPerMinute,
+                    TokenLimit = exchange.MatchReportsPerMinute,
+                    TokensPerPeriod = exchange.MatchReportsPerMinute,
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
-            limiter.GlobalLimiter = SignInThrottle.Create(options);
+            limiter.GlobalLimiter = SignInThrottle.Create(members);
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (SignInThrottle.Applies(http))
                 {
-                    int wait = ClientAddress.RetryAfterSeconds(context.Lease, 60 / options.SignInAttemptsPerMinute + 1);
+                    int wait = ClientAddress.RetryAfterSeconds(context.Lease, 60 / members.SignInAttemptsPerMinute + 1);
                     http.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     // No body: a browser gets the error page (in the layout) through the status code pages.
                     http.Items[ErrorModel.RetryAfterItem] = wait;
@@ -93,8 +97,8 @@ public static class WebExtensions
                 int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : reports ? 60 : 1;
                 http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.Bad(reports
-                        ? $"This key sent more than {options.MatchReportsPerMinute} match reports a minute (Turntide:MatchReportsPerMinute); retry after {seconds} s."
-                        : $"This API key made more than {options.ApiKeyRequestsPerSecond} requests a second; slow down.",
+                        ? $"This key sent more than {exchange.MatchReportsPerMinute} match reports a minute (Turntide:MatchReportsPerMinute); retry after {seconds} s."
+                        : $"This API key made more than {members.ApiKeyRequestsPerSecond} requests a second; slow down.",
                     StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
             };
         });

@@ -52,39 +52,7 @@ public sealed class LayerTests
     private static readonly HashSet<string> DataNamesEntities =
         ["Turntide.Server.Data.TurntideDb", "Turntide.Server.Data.SqliteTurntideDb", "Turntide.Server.Data.PostgresTurntideDb"];
 
-    /// <summary>
-    /// Edges left for the split of the server-wide options into one options class per feature, and for moving the
-    /// one-off provenance repair out of the schema migration: until then these features read ServerOptions from Hosting.
-    /// </summary>
-    internal static readonly IReadOnlyList<(string From, string To, string Type)> EdgesLeftForLater =
-    [
-        ("Common", "Hosting", "Turntide.Server.Common.TurntidePage"),
-        ("Data", "Hosting", "Turntide.Server.Data.DataExtensions"),
-        ("Banks", "Hosting", "Turntide.Server.Features.Banks.BanksApi"),
-        ("Exchange", "Hosting", "Turntide.Server.Features.Exchange.MatchFlood"),
-        ("Hashing", "Hosting", "Turntide.Server.Features.Hashing.DecodeBudget"),
-        ("Hashing", "Hosting", "Turntide.Server.Features.Hashing.HashingApi"),
-        ("Hashing", "Hosting", "Turntide.Server.Features.Hashing.MediaHasher"),
-        ("HubSync", "Hosting", "Turntide.Server.Features.HubSync.HubClient"),
-        ("HubSync", "Hosting", "Turntide.Server.Features.HubSync.HubFetcher"),
-        ("HubSync", "Hosting", "Turntide.Server.Features.HubSync.HubSyncApi"),
-        ("HubSync", "Hosting", "Turntide.Server.Features.HubSync.MatchReporter"),
-        ("Matching", "Hosting", "Turntide.Server.Features.Matching.MatchingApi"),
-        ("Members", "Hosting", "Turntide.Server.Features.Members.ApiKeyFailureThrottle"),
-        ("Members", "Hosting", "Turntide.Server.Features.Members.MembersService"),
-        ("Members", "Hosting", "Turntide.Server.Features.Members.SignInThrottle"),
-        ("Opinions", "Hosting", "Turntide.Server.Features.Opinions.OpinionService"),
-        ("Transfer", "Hosting", "Turntide.Server.Features.Transfer.TransferApi"),
-        ("Transfer", "Hosting", "Turntide.Server.Features.Transfer.TransferService"),
-        (TypeDependencies.Pages, "Hosting", "Turntide.Server.Features.Members.OrganisationModel"),
-        (TypeDependencies.Pages, "Hosting", "Turntide.Server.Features.Sharing.ContributeModel"),
-        (TypeDependencies.Pages, "Hosting", "Turntide.Server.Web.Shared.Web_Shared__Layout"),
-    ];
-
-    private static bool Excused(TypeEdge e) =>
-        EdgesLeftForLater.Contains((e.FromPart, e.ToPart, e.FromType));
-
-    private static IEnumerable<TypeEdge> Checked() => TypeDependencies.Edges.Where(e => !Excused(e));
+    private static IEnumerable<TypeEdge> Checked() => TypeDependencies.Edges;
 
     [Fact]
     public void EveryPartOfTheServerHasAPlaceInTheLayerTable()
@@ -126,15 +94,6 @@ public sealed class LayerTests
                 + $"and back through {string.Join(" -> ", path)} ({back.FromType} uses {back.ToType})");
         }
         Assert.True(loops.Count == 0, "Dependency cycles between features:\n" + string.Join("\n", loops));
-    }
-
-    [Fact]
-    public void EveryExcusedEdgeStillExists()
-    {
-        var actual = TypeDependencies.Edges.Select(e => (e.FromPart, e.ToPart, e.FromType)).ToHashSet();
-        var gone = EdgesLeftForLater.Where(k => !actual.Contains(k))
-            .Select(k => $"{k.From} -> {k.To} via {k.Type}: gone, so remove it from the list in LayerTests").ToList();
-        Assert.True(gone.Count == 0, string.Join("\n", gone));
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class CatalogApplierTests
         using var owner = server.WithKey(await server.CreateKeyAsync(forum.Id, Roles.Analyst));
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/banks", new { name = "SLOW", @private = false })).StatusCode);
         // Short only from here: on a loaded machine the setup's own writes may take longer than this to apply.
-        server.Service<Microsoft.Extensions.Options.IOptions<AuditAppliedOptions>>().Value.CatalogWaitMilliseconds = 200;
+        server.Service<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.CatalogWaitMilliseconds = 200;
 
         var held = new HeldPass(server.Service<CatalogApplier>());
         var response = await owner.PostAsJsonAsync("/api/v1/banks/SLOW/content", new { signals = new[] { new { signal_type = "md5", value = Md5 } } });

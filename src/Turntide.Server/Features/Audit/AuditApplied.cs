@@ -3,23 +3,13 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Audit;
 
-/// <summary>The <c>Turntide</c> setting of how long a writer waits for its change to reach matching.</summary>
-public sealed class AuditAppliedOptions
-{
-    /// <summary>
-    /// Milliseconds a request that must see its own write waits for the matching catalog to apply it
-    /// (<c>Turntide:CatalogWaitMilliseconds</c>); past it the request answers 503 (docs/catalog.md).
-    /// </summary>
-    public int CatalogWaitMilliseconds { get; set; } = 5000;
-}
-
 /// <summary>
 /// How far this process has applied the committed audit log to what it keeps in memory: the matching catalog's applier
 /// moves it on, strictly in sequence order, and a writer that must see its own change waits here for its commit's
 /// sequence (docs/catalog.md). It lives with the audit log, not with matching, so that every feature that writes can wait
 /// without depending on matching.
 /// </summary>
-public sealed class AuditApplied(IOptions<AuditAppliedOptions> options)
+public sealed class AuditApplied(IOptions<AuditOptions> options)
 {
     private readonly Lock _lock = new();
     private long _applied;

@@ -6,7 +6,7 @@ public static class AuditExtensions
     {
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<AuditCommits>();
-        builder.Services.Configure<AuditAppliedOptions>(builder.Configuration.GetSection(Hosting.ServerOptions.Section));
+        builder.AddTurntideOptions<AuditOptions>(AuditOptions.Check);
         builder.Services.AddSingleton<AuditApplied>();
         return builder;
     }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Turntide.Server.Data;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Audit;

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Contributions;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;

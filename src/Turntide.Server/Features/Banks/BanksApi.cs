@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Banks;
@@ -103,7 +102,7 @@ public static class BanksApi
     /// media is never hashed; the upload is hashed within the size limit and the decoding budget, then discarded.
     /// </summary>
     private static async Task<Created<BankContentDto>> AddContentFromFile(string bank, HttpRequest request, BankService banks, TurntideDb db,
-        MediaHasher hasher, DecodeBudget budget, IOptions<ServerOptions> options, CancellationToken ct)
+        MediaHasher hasher, DecodeBudget budget, IOptions<HashingOptions> options, CancellationToken ct)
     {
         var actor = Actor.From(request.HttpContext.User);
         var found = await banks.FindBankAsync(bank, ct);

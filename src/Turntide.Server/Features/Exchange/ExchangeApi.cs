@@ -9,6 +9,7 @@ public static class ExchangeApi
 {
     public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
     {
+        builder.AddTurntideOptions<ExchangeOptions>(ExchangeOptions.Check);
         builder.Services.AddScoped<ExchangeService>();
         builder.Services.AddScoped<ExchangeSnapshot>();
         builder.Services.AddScoped<MatchFlood>();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Exchange;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
 
@@ -23,19 +22,19 @@ public sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quaranti
 /// Match floods: one shared signal matching far more uploads than any real piece of content would (a hash of a blank
 /// frame, a logo) is usually a bad signal, and every member pays for it in false alerts. Members' nodes report their
 /// match counts per item; the hub sums them per minute over a sliding window. Each member's sum counts at most its share,
-/// <see cref="ServerOptions.QuarantineFloodMatches"/> / <see cref="ServerOptions.QuarantineFloodMembers"/>, so no member
+/// <see cref="ExchangeOptions.QuarantineFloodMatches"/> / <see cref="ExchangeOptions.QuarantineFloodMembers"/>, so no member
 /// alone can take an item out of matching: a member reaching its share puts the item under review (a case in the
 /// operator's queue; the item goes on matching), and only the shares of at least
-/// <see cref="ServerOptions.QuarantineFloodMembers"/> members together quarantine it (or the operator's decision, or a
+/// <see cref="ExchangeOptions.QuarantineFloodMembers"/> members together quarantine it (or the operator's decision, or a
 /// second member's disagreement). Only items the member's nodes hold count: enabled items of banks it may see.
 /// </summary>
-public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<ServerOptions> options)
+public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<ExchangeOptions> options)
 {
     public const int MaxItems = 1000;
     public const long MaxMatchesPerItem = 1_000_000_000;
 
     /// <summary>The most one member's reports count towards a flood in one window.</summary>
-    public static long MemberShare(ServerOptions o) => (o.QuarantineFloodMatches + o.QuarantineFloodMembers - 1) / o.QuarantineFloodMembers;
+    public static long MemberShare(ExchangeOptions o) => (o.QuarantineFloodMatches + o.QuarantineFloodMembers - 1) / o.QuarantineFloodMembers;
 
     public async Task<MatchReportResult> ReportAsync(Actor actor, MatchReport report, CancellationToken ct = default)
     {

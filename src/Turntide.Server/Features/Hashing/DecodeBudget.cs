@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Turntide.Core.Imaging;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Hashing;
 
@@ -11,13 +10,13 @@ public sealed class DecodingBusyException(string message, int retryAfterSeconds)
 }
 
 /// <summary>
-/// Bounds the pixels being decoded at once (<see cref="ServerOptions.MaxDecodingPixels"/>): a decode costs memory in
+/// Bounds the pixels being decoded at once (<see cref="HashingOptions.MaxDecodingPixels"/>): a decode costs memory in
 /// proportion to the pixels its header declares, so many small files declaring huge images at once would otherwise run
 /// the process out of memory. A decode takes its declared pixels from the budget before anything is allocated and gives
-/// them back when done; one that cannot get them within <see cref="ServerOptions.DecodeWaitMilliseconds"/> is refused
+/// them back when done; one that cannot get them within <see cref="HashingOptions.DecodeWaitMilliseconds"/> is refused
 /// with 503 and Retry-After, and the server keeps serving.
 /// </summary>
-public sealed class DecodeBudget(IOptions<ServerOptions> options)
+public sealed class DecodeBudget(IOptions<HashingOptions> options)
 {
     private readonly Lock _lock = new();
     private long _inUse;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Hashing;
@@ -9,6 +8,7 @@ public static class HashingApi
 {
     public static WebApplicationBuilder AddHashing(this WebApplicationBuilder builder)
     {
+        builder.AddTurntideOptions<HashingOptions>(HashingOptions.Check);
         builder.Services.AddSingleton<MediaHasher>();
         builder.Services.AddSingleton<DecodeBudget>();
         return builder;
@@ -26,7 +26,7 @@ public static class HashingApi
         return api;
     }
 
-    private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, DecodeBudget budget, IOptions<ServerOptions> options, CancellationToken ct)
+    private static async Task<Ok<HashResultDto>> Hash(HttpRequest request, MediaHasher hasher, DecodeBudget budget, IOptions<HashingOptions> options, CancellationToken ct)
     {
         using var upload = await UploadReader.ReadFileAsync(request, options.Value.MaxUploadBytes, ct);
         using var decoding = await budget.AcquireForAsync(upload.Memory, ct);

@@ -5,7 +5,6 @@ using Turntide.Core.Hashing.Text;
 using Turntide.Core.Hashing.Video;
 using Turntide.Core.Imaging;
 using Turntide.Core.Signals;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Hashing;
 
@@ -22,7 +21,7 @@ public sealed record HashResultDto(string ContentType, string? Format, long Byte
 /// is copied to an owner-only temporary file for FFmpeg, which needs to seek, and the file is deleted as soon as it
 /// is hashed.
 /// </summary>
-public sealed class MediaHasher(IOptions<ServerOptions> options)
+public sealed class MediaHasher(IOptions<HashingOptions> options)
 {
     public async Task<HashResultDto> HashAsync(UploadReader.Upload upload, CancellationToken ct)
     {

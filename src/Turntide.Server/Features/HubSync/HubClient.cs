@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 
 namespace Turntide.Server.Features.HubSync;
@@ -20,9 +19,9 @@ public sealed class HubClient : IDisposable
     private readonly HttpClient _http;
     private readonly HubOptions _options;
 
-    public HubClient(IOptions<ServerOptions> options)
+    public HubClient(IOptions<HubOptions> options)
     {
-        _options = options.Value.Hub;
+        _options = options.Value;
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 
 namespace Turntide.Server.Features.HubSync;
@@ -13,13 +12,13 @@ namespace Turntide.Server.Features.HubSync;
 /// there (a restored or replaced hub database): the node replaces its copy from the hub's snapshot.
 /// </summary>
 internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, HubSyncStatus status, SignalCatalog catalog,
-    DatabaseReady database, IOptions<ServerOptions> options, ILogger<HubFetcher> logger) : BackgroundService
+    DatabaseReady database, IOptions<HubOptions> options, ILogger<HubFetcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var o = options.Value.Hub;
+        var o = options.Value;
         await database.WaitAsync(stoppingToken);
         // The catalog's start-up load includes the copy: the node matches from it before the hub answers at all.
         while (!catalog.IsReady)
@@ -83,7 +82,7 @@ internal sealed class HubFetcher(IServiceScopeFactory scopes, HubClient hub, Hub
     /// <summary>Pages until the hub has nothing more; each page commits with its checkpoint.</summary>
     internal async Task SyncAsync(CancellationToken ct)
     {
-        int pageSize = options.Value.Hub.PageSize;
+        int pageSize = options.Value.PageSize;
         while (!ct.IsCancellationRequested)
         {
             using var scope = scopes.CreateScope();

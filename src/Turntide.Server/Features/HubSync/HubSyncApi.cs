@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.HubSync;
@@ -12,14 +11,16 @@ namespace Turntide.Server.Features.HubSync;
 /// </summary>
 public static class HubSyncApi
 {
-    public static WebApplicationBuilder AddHubSync(this WebApplicationBuilder builder, ServerOptions options)
+    public static WebApplicationBuilder AddHubSync(this WebApplicationBuilder builder)
     {
+        var hub = builder.AddTurntideOptions<HubOptions>(HubOptions.Check, subsection: "Hub");
+        var roles = TurntideOptions.Bind<ServerOptions>(builder.Configuration).ParsedRoles;
         builder.Services.AddSingleton<MatchTally>();
         builder.Services.AddSingleton<Matching.IMatchObserver>(sp => sp.GetRequiredService<MatchTally>());
         builder.Services.AddSingleton<HubSyncStatus>();
         builder.Services.AddSingleton<HubClient>();
         builder.Services.AddScoped<HubMirror>();
-        if (IsSyncingNode(options))
+        if (IsSyncingNode(roles, hub))
         {
             builder.Services.AddHostedService<HubFetcher>();
             builder.Services.AddHostedService<MatchReporter>();
@@ -28,14 +29,17 @@ public static class HubSyncApi
     }
 
     /// <summary>A node (not also a hub) with a hub to follow.</summary>
-    public static bool IsSyncingNode(ServerOptions options) =>
-        options.ParsedRoles == ServerRoles.Node && !string.IsNullOrWhiteSpace(options.Hub.Url);
+    public static bool IsSyncingNode(ServerRoles roles, HubOptions hub) =>
+        roles == ServerRoles.Node && !string.IsNullOrWhiteSpace(hub.Url);
 
-    public static RouteGroupBuilder MapHubSyncApi(this RouteGroupBuilder api, ServerOptions options)
+    private static bool IsSyncingNode(IServiceProvider services) =>
+        IsSyncingNode(services.GetRequiredService<IOptions<ServerOptions>>().Value.ParsedRoles, services.GetRequiredService<IOptions<HubOptions>>().Value);
+
+    public static RouteGroupBuilder MapHubSyncApi(this RouteGroupBuilder api)
     {
         api.MapGet("/exchange/status", Status).WithTags("Exchange").WithName("ExchangeSyncStatus").RequireAuthorization(Policies.ApiReadBanks)
             .WithSummary("The node's sync with its hub: checkpoint, lag, last sync, whether the hub answers, errors.");
-        if (!IsSyncingNode(options))
+        if (!IsSyncingNode(((IEndpointRouteBuilder)api).ServiceProvider))
             return api;
         api.MapPost("/contributions", (HttpContext http, HubClient hub, CancellationToken ct) => ForwardAsync(http, hub, HttpMethod.Post, "api/v1/contributions", ct))
             .WithTags("Contributions").WithName("ForwardContribution").RequireAuthorization(Policies.ApiCurateBanks)
@@ -46,9 +50,9 @@ public static class HubSyncApi
         return api;
     }
 
-    private static Ok<HubSyncStatusDto> Status(HubSyncStatus status, HubClient hub, IOptions<ServerOptions> options)
+    private static Ok<HubSyncStatusDto> Status(HubSyncStatus status, HubClient hub, HttpContext http)
     {
-        status.Configured = IsSyncingNode(options.Value);
+        status.Configured = IsSyncingNode(http.RequestServices);
         status.Hub = hub.Address;
         return TypedResults.Ok(status.ToDto());
     }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 
 namespace Turntide.Server.Features.HubSync;
@@ -41,12 +40,12 @@ public sealed class MatchTally : IMatchObserver
 /// <see cref="MatchFlood.MaxItems"/> items a report; counts of local items stay local.
 /// </summary>
 internal sealed class MatchReporter(IServiceScopeFactory scopes, MatchTally tally, HubClient hub, DatabaseReady database,
-    Microsoft.Extensions.Options.IOptions<ServerOptions> options, ILogger<MatchReporter> logger) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<HubOptions> options, ILogger<MatchReporter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WaitAsync(stoppingToken);
-        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.Hub.MatchReportSeconds));
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.MatchReportSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -6,19 +6,6 @@ using Turntide.Server.Features.Audit;
 
 namespace Turntide.Server.Features.Matching;
 
-/// <summary>The <c>Turntide</c> settings of the catalog applier (their names are older than the applier).</summary>
-public sealed class CatalogApplierOptions
-{
-    /// <summary>
-    /// Milliseconds between looks at the audit log's tail for other processes' commits
-    /// (<c>Turntide:CatalogFollowMilliseconds</c>); this process's own commits wake the applier at once.
-    /// </summary>
-    public int CatalogFollowMilliseconds { get; set; } = 250;
-
-    /// <summary>Audit entries read per pass.</summary>
-    public int CatalogFollowPage { get; set; } = 1000;
-}
-
 /// <summary>What one pass read: the entries after <see cref="From"/> up to <see cref="UpTo"/>, not yet applied.</summary>
 internal sealed record CatalogPass(long From, long UpTo);
 
@@ -42,14 +29,14 @@ internal sealed class CatalogApplier : BackgroundService
     private readonly IServiceScopeFactory _scopes;
     private readonly SignalCatalog _catalog;
     private readonly AuditApplied _applied;
-    private readonly IOptions<CatalogApplierOptions> _options;
+    private readonly IOptions<MatchingOptions> _options;
     private readonly ILogger<CatalogApplier> _logger;
     // Released by each local commit of a followed entry; a count above one only costs an empty pass.
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     public CatalogApplier(IServiceScopeFactory scopes, SignalCatalog catalog, AuditApplied applied, AuditCommits commits,
-        IOptions<CatalogApplierOptions> options, ILogger<CatalogApplier> logger)
+        IOptions<MatchingOptions> options, ILogger<CatalogApplier> logger)
     {
         _scopes = scopes;
         _catalog = catalog;

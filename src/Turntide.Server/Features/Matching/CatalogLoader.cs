@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Matching;
 

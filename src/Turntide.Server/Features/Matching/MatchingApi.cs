@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Turntide.Core.Hashing.Video;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Web;
 using Turntide.Server.Features.Retroactive;
@@ -35,7 +34,7 @@ public static class MatchingApi
     {
         // Loaded on every role: the node matches with it, and the hub's pages search with it.
         builder.Services.AddSingleton(new SignalCatalog(SignalCatalog.DefaultIndexes));
-        builder.Services.Configure<CatalogApplierOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+        builder.AddTurntideOptions<MatchingOptions>(MatchingOptions.Check);
         builder.Services.AddHostedService<CatalogLoader>();
         // Every role: the one writer of the catalog, for this process's commits and every other process's on the database.
         builder.Services.AddSingleton<CatalogApplier>();
@@ -67,7 +66,7 @@ public static class MatchingApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_distance")] string? maxDistance,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_query_match_percent")] string? minQueryShare,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_compared_match_percent")] string? minComparedShare,
-        SignalCatalog catalog, IOptions<ServerOptions> options, MatchObservers observers, HttpContext http)
+        SignalCatalog catalog, IOptions<MatchingOptions> options, MatchObservers observers, HttpContext http)
     {
         var (video, badShares) = VideoDecision(minQueryShare, minComparedShare);
         if (badShares is not null)
@@ -91,9 +90,11 @@ public static class MatchingApi
     }
 
     private static async Task<IResult> MatchMany(HttpRequest request, SignalCatalog catalog, MediaHasher hasher, DecodeBudget budget,
-        IOptions<ServerOptions> options, MatchObservers observers, CancellationToken ct)
+        IOptions<MatchingOptions> options, IOptions<HashingOptions> hashing, IOptions<ServerOptions> server,
+        MatchObservers observers, CancellationToken ct)
     {
         var o = options.Value;
+        long maxJsonBytes = server.Value.MaxJsonBytes;
         var viewer = Viewer(request.HttpContext);
         // A file's reference comes in the query string: the multipart body carries the file alone.
         string? queryReference = request.Query["reference"];
@@ -105,7 +106,7 @@ public static class MatchingApi
             var (fileVideo, badShares) = VideoDecision(request.Query["min_query_match_percent"], request.Query["min_compared_match_percent"]);
             if (badShares is not null)
                 return Problems.Bad(badShares);
-            using var upload = await UploadReader.ReadFileAsync(request, o.MaxUploadBytes, ct);
+            using var upload = await UploadReader.ReadFileAsync(request, hashing.Value.MaxUploadBytes, ct);
             HashResultDto hashed;
             using (await budget.AcquireForAsync(upload.Memory, ct))
                 hashed = await hasher.HashAsync(upload, ct);
@@ -118,10 +119,10 @@ public static class MatchingApi
 
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problems.Bad("Send application/json with {\"signals\": [...]} or multipart/form-data with a part named 'file'.", StatusCodes.Status415UnsupportedMediaType);
-        if (request.ContentLength > o.MaxJsonBytes)
-            return Problems.TooLarge(request.HttpContext, $"The JSON body is {request.ContentLength} bytes; the limit is {o.MaxJsonBytes}.");
+        if (request.ContentLength > maxJsonBytes)
+            return Problems.TooLarge(request.HttpContext, $"The JSON body is {request.ContentLength} bytes; the limit is {maxJsonBytes}.");
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = o.MaxJsonBytes;
+            limit.MaxRequestBodySize = maxJsonBytes;
 
         BatchMatchRequest? body;
         try
@@ -163,7 +164,7 @@ public static class MatchingApi
     private static CatalogViewer Viewer(HttpContext http) => CatalogViewer.For(Actor.From(http.User).OrganisationId);
 
     private static MatchResponse Match(SignalCatalog catalog, SignalDescriptor type, string canonical, int? maxDistance,
-        VpdqVideoQueryOptions video, ServerOptions o, CatalogViewer viewer) =>
+        VpdqVideoQueryOptions video, MatchingOptions o, CatalogViewer viewer) =>
         new(type.Name, canonical, catalog.Match(type, canonical, maxDistance ?? type.DefaultMaxDistance, o.MaxMatchesPerSignal, viewer, video));
 
     private static string? CheckReference(string? reference)

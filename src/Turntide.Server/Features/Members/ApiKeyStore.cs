@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Members;
 

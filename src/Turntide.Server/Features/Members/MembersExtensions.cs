@@ -27,6 +27,7 @@ public static class MembersExtensions
 
     public static WebApplicationBuilder AddMembers(this WebApplicationBuilder builder)
     {
+        builder.AddTurntideOptions<MembersOptions>(MembersOptions.Check);
         var services = builder.Services;
         services.AddIdentity<Person, IdentityRole<Guid>>(ConfigureIdentity)
             .AddEntityFrameworkStores<TurntideDb>()

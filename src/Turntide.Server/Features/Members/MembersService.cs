@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Members;
 
@@ -12,7 +11,7 @@ public sealed record NewKey(string Name, string Role, string? Scope = null, int?
 
 /// <summary>Organisations, people and API keys: every change audited, every change checked against who asks.</summary>
 public sealed class MembersService(TurntideDb db, UserManager<Person> users, AuditLog audit, ApiKeyStore keys,
-    SessionStamps sessions, IOptions<ServerOptions> options)
+    SessionStamps sessions, IOptions<MembersOptions> options)
 {
     public async Task<Organisation> CreateOrganisationAsync(Actor actor, string name, string kind, CancellationToken ct = default)
     {

@@ -3,14 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
-using Turntide.Server.Hosting;
 using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;
 
 /// <summary>An organisation's people and keys; admins of it (or of the forum operator) only.</summary>
 [Authorize(Policy = Policies.PageManageMembers)]
-public sealed class OrganisationModel(TurntideDb db, MembersService members, IOptions<ServerOptions> options) : TurntidePage
+public sealed class OrganisationModel(TurntideDb db, MembersService members, IOptions<MembersOptions> options) : TurntidePage
 {
     [FromRoute] public Guid Id { get; set; }
     public Organisation? Org { get; private set; }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Turntide.Server.Hosting;
 using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Members;

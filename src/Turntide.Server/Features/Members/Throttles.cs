@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
-using Turntide.Server.Hosting;
 
 namespace Turntide.Server.Features.Members;
 
@@ -43,7 +42,7 @@ internal static class SignInThrottle
         && (context.Request.Path.Equals("/signin", StringComparison.OrdinalIgnoreCase)
             || context.Request.Path.Equals("/signin/code", StringComparison.OrdinalIgnoreCase));
 
-    public static PartitionedRateLimiter<HttpContext> Create(ServerOptions options) =>
+    public static PartitionedRateLimiter<HttpContext> Create(MembersOptions options) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context => Applies(context)
             ? RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Of(context), _ => new TokenBucketRateLimiterOptions
             {
@@ -66,7 +65,7 @@ public sealed class ApiKeyFailureThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly int _waitSeconds;
 
-    public ApiKeyFailureThrottle(Microsoft.Extensions.Options.IOptions<ServerOptions> options)
+    public ApiKeyFailureThrottle(Microsoft.Extensions.Options.IOptions<MembersOptions> options)
     {
         var o = options.Value;
         // The longest wait for one whole token.

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Taxonomy;
 
@@ -18,12 +17,12 @@ public sealed record OpinionResult(OpinionDto Opinion, OpinionSummary Summary, b
 
 /// <summary>
 /// Members' opinions of shared items, and the quarantine they trigger: when enough members disagree
-/// (<see cref="ServerOptions.QuarantineDisagreements"/> and <see cref="ServerOptions.QuarantineDisagreementShare"/>),
+/// (<see cref="OpinionsOptions.QuarantineDisagreements"/> and <see cref="OpinionsOptions.QuarantineDisagreementShare"/>),
 /// the item is quarantined in the same transaction as the opinion, stops matching at once, and waits in the forum
 /// operator's queue.
 /// </summary>
 public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy,
-    IOptions<ServerOptions> options)
+    IOptions<OpinionsOptions> options)
 {
     public async Task<OpinionResult> GiveAsync(Actor actor, Guid contentId, NewOpinion input, CancellationToken ct = default)
     {

@@ -10,6 +10,7 @@ public static class OpinionsApi
 {
     public static WebApplicationBuilder AddOpinions(this WebApplicationBuilder builder)
     {
+        builder.AddTurntideOptions<OpinionsOptions>(OpinionsOptions.Check);
         builder.Services.AddScoped<OpinionService>();
         return builder;
     }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Turntide.Server.Data;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Web;
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Web;
 
@@ -15,7 +14,7 @@ public static class RetroactiveApi
 
     public static WebApplicationBuilder AddRetroactive(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<RetroactiveOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+        builder.AddTurntideOptions<RetroactiveOptions>(RetroactiveOptions.Check);
         builder.Services.AddSingleton<RetroactiveQueue>();
         // Uploads with a reference come from matching's answers.
         builder.Services.AddSingleton<Matching.IMatchObserver>(sp => sp.GetRequiredService<RetroactiveQueue>());

@@ -19,4 +19,13 @@ public sealed class RetroactiveOptions
     public int RetroactiveQueueLength { get; set; } = 10_000;
 
     public bool Enabled => RetroactiveWindowHours > 0 && RetroactiveMaxKeptSignals > 0;
+
+    public static void Check(RetroactiveOptions o, OptionsCheck c)
+    {
+        c.Require(o.RetroactiveWindowHours is >= 0 and <= 24 * 365, "RetroactiveWindowHours", "0 to 8760");
+        c.Require(o.RetroactiveMaxKeptSignals is >= 0 and <= 100_000_000, "RetroactiveMaxKeptSignals", "0 to 100000000");
+        c.Require(o.RetroactiveMatchDays is > 0 and <= 3650, "RetroactiveMatchDays", "more than 0, at most 3650");
+        c.Require(o.RetroactivePruneMinutes is > 0 and <= 1440, "RetroactivePruneMinutes", "more than 0, at most 1440");
+        c.Require(o.RetroactiveQueueLength is >= 1 and <= 1_000_000, "RetroactiveQueueLength", "1 to 1000000");
+    }
 }

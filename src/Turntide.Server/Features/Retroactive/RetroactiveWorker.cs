@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Matching;
 using Turntide.Core.Signals;
 

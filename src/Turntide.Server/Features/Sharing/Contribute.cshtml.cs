@@ -9,7 +9,6 @@ using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Exchange;
 using Turntide.Server.Features.Hashing;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -47,7 +46,7 @@ public sealed record HashedFile(IReadOnlyList<SignalRow> Rows, string? Message, 
 // temporary file, so no media reaches the disk even then.
 [RequestFormLimits(MemoryBufferThreshold = int.MaxValue)]
 public sealed class ContributeModel(TurntideDb db, ContributionService contributions, TaxonomyService taxonomy, MediaHasher hasher,
-    IOptions<ServerOptions> options, IAntiforgery antiforgery) : SharingPage
+    IOptions<HashingOptions> options, IAntiforgery antiforgery) : SharingPage
 {
     /// <summary>Empty rows for typed signals; an item holds at most <see cref="BankContent.MaxSignals"/>.</summary>
     public const int TypedRows = 3;

@@ -6,7 +6,6 @@ using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Contributions;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Features.Opinions;
 using Turntide.Server.Features.Taxonomy;

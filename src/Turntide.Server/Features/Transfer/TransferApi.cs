@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Banks;
 using Turntide.Server.Features.Exchange;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Server.Web;
 
@@ -18,6 +17,7 @@ public static partial class TransferApi
 {
     public static WebApplicationBuilder AddTransfer(this WebApplicationBuilder builder)
     {
+        builder.AddTurntideOptions<TransferOptions>(TransferOptions.Check);
         builder.Services.AddScoped<TransferService>();
         return builder;
     }
@@ -33,7 +33,7 @@ public static partial class TransferApi
     }
 
     private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> Import(string bank, string? format, HttpContext http,
-        TransferService transfer, IOptions<ServerOptions> options, CancellationToken ct)
+        TransferService transfer, IOptions<TransferOptions> options, CancellationToken ct)
     {
         var request = http.Request;
         var parsed = format is null ? FromContentType(request.ContentType) : TransferFormats.Parse(format);
@@ -125,7 +125,7 @@ public static partial class TransferApi
                 && string.Equals(context.Request.Query["handler"], "Import", StringComparison.OrdinalIgnoreCase)
                 && await MayImportAsync(context))
             {
-                long max = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.MaxImportBytes;
+                long max = context.RequestServices.GetRequiredService<IOptions<TransferOptions>>().Value.MaxImportBytes;
                 if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                     limit.MaxRequestBodySize = max + 64 * 1024;
                 context.Features.Set<IFormFeature>(new FormFeature(context.Request, new Microsoft.AspNetCore.Http.Features.FormOptions

@@ -1,4 +1,4 @@
-namespace Turntide.Server.Hosting;
+namespace Turntide.Server.Common;
 
 /// <summary>
 /// Files and folders that only the server's own user may read: the database, the key ring and its encryption
