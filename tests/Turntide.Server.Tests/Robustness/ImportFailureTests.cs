@@ -48,24 +48,50 @@ public sealed class ImportFailureTests
 
     /// <summary>
     /// Makes the database refuse new items, as a full disk does, once <see cref="AllowedBatches"/> transactions holding
-    /// new items have gone through (counted by transaction, so however the provider splits a batch into commands).
+    /// new items have committed (counted by transaction, so however the provider splits a batch into commands).
+    /// Npgsql hands the same transaction object to every transaction on one connection, so a transaction is counted
+    /// when it commits and forgotten then, never kept by identity.
     /// </summary>
-    private sealed class FullDisk : DbCommandInterceptor
+    private sealed class FullDisk : DbCommandInterceptor, IDbTransactionInterceptor
     {
         public volatile bool Full;
         public int AllowedBatches;
-        private readonly HashSet<DbTransaction> _batches = [];
+        private readonly HashSet<DbTransaction> _open = [];
+        private int _committed;
 
         private void Check(DbCommand command)
         {
             if (!Full || !IsItemInsert(command.CommandText) || command.Transaction is null)
                 return;
-            lock (_batches)
+            lock (_open)
             {
-                _batches.Add(command.Transaction);
-                if (_batches.Count > AllowedBatches)
+                if (_committed >= AllowedBatches)
                     throw new IOException("No space left on device");
+                _open.Add(command.Transaction);
             }
+        }
+
+        public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            lock (_open)
+            {
+                if (_open.Remove(transaction))
+                    _committed++;
+            }
+            return Task.CompletedTask;
+        }
+
+        public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+            TransactionCommittedAsync(transaction, eventData).GetAwaiter().GetResult();
+
+        public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+            TransactionRolledBackAsync(transaction, eventData).GetAwaiter().GetResult();
+
+        public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            lock (_open)
+                _open.Remove(transaction);
+            return Task.CompletedTask;
         }
 
         // SQLite's provider quotes the table's name, Npgsql's does not need to.

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Turntide.Server.Data;
 using Turntide.Server.Features.Audit;
 using Turntide.Server.Features.Banks;
-using Turntide.Server.Hosting;
 using Turntide.Server.Features.Members;
 using Turntide.Core.Signals;
 using Turntide.Server.Features.Taxonomy;
@@ -105,14 +104,15 @@ public sealed class ContributionService(TurntideDb db, AuditLog audit, BankServi
     /// </summary>
     public async Task RetractAsync(Actor actor, Guid contributionId, CancellationToken ct = default)
     {
+        // Read under the audit lock: a concurrent delete of the item (or its bank) removes this contribution with it,
+        // and a read before the lock would then try to delete a row that is gone.
+        await using var scope = await audit.BeginAsync(ct);
         var contribution = await db.Set<Contribution>().FirstOrDefaultAsync(c => c.Id == contributionId, ct)
             ?? throw new DomainException($"No contribution {contributionId}.", StatusCodes.Status404NotFound);
         // Another member's contribution is answered as missing: a 403 would tell that it exists (docs/ownership.md).
         if (contribution.OrganisationId != actor.OrganisationId && !actor.IsSystem)
             throw new DomainException($"No contribution {contributionId}.", StatusCodes.Status404NotFound);
         var content = await banks.LoadContentAsync(contribution.ContentId, ct);
-
-        await using var scope = await audit.BeginAsync(ct);
         var remaining = await db.Set<Contribution>().Where(c => c.ContentId == content.Id && c.Id != contribution.Id).ToListAsync(ct);
         db.Set<Contribution>().Remove(contribution);
         scope.Record(actor, "contribution.retract", "contribution", contribution.Id.ToString(), contribution.ToDto(), null);
