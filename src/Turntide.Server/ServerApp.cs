@@ -19,7 +19,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server;
 
 /// <summary>The composition root: each feature adds its services and maps its endpoints.</summary>
-public static class ServerApp
+internal static class ServerApp
 {
     /// <param name="configure">Lets the CLI and the tests add configuration before anything reads it.</param>
     /// <param name="replaceServices">Lets tests replace services after every feature registered its own.</param>

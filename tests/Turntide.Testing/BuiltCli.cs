@@ -8,7 +8,7 @@ namespace Turntide.Testing;
 /// A test project's own output folder resolves shared framework assemblies differently and is no place to run an
 /// app from, so the CLI project's output of the same configuration is used.
 /// </summary>
-public static class BuiltCli
+internal static class BuiltCli
 {
     public static string Assembly()
     {

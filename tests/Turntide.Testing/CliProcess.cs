@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Turntide.Testing;
 
 /// <summary>Runs the built turntide CLI as a real process, as a user or a script would.</summary>
-public static class CliProcess
+internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)
     {

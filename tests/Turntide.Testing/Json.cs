@@ -4,7 +4,7 @@ using Turntide.Server.Features.Matching;
 namespace Turntide.Testing;
 
 /// <summary>The API's snake_case JSON, for reading responses.</summary>
-public static class Json
+internal static class Json
 {
     public static readonly JsonSerializerOptions Options = ApiJson.Options;
 }

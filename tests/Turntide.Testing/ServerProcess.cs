@@ -10,7 +10,7 @@ namespace Turntide.Testing;
 /// replicas on one database. It keeps its port and data folder across <see cref="StopAsync"/> and
 /// <see cref="StartAsync()"/>, so a test can restart it where it was.
 /// </summary>
-public sealed class ServerProcess(string name, string role, string data, IReadOnlyDictionary<string, string>? environment = null) : IAsyncDisposable
+internal sealed class ServerProcess(string name, string role, string data, IReadOnlyDictionary<string, string>? environment = null) : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(90);
 

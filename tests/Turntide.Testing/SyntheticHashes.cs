@@ -7,7 +7,7 @@ namespace Turntide.Testing;
 /// duplicates of a few centres, as re-encoded copies of one image are), queries near indexed hashes, and a hash
 /// with an exact number of bits flipped. The only generator the tests use; <c>turntide bench index</c> has its own.
 /// </summary>
-public static class SyntheticHashes
+internal static class SyntheticHashes
 {
     public static Hash256 Random(Random random) =>
         new((ulong)random.NextInt64() ^ ((ulong)random.Next() << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63),

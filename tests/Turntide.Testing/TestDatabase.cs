@@ -8,7 +8,7 @@ namespace Turntide.Testing;
 /// A fresh database for one test server: a SQLite file in a temporary folder, or a new database in the
 /// throw-away PostgreSQL cluster that ./test.sh starts (its connection string in TURNTIDE_TEST_POSTGRES).
 /// </summary>
-public sealed class TestDatabase : IAsyncDisposable
+internal sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "TURNTIDE_TEST_POSTGRES";
 

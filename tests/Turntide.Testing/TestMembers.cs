@@ -7,7 +7,7 @@ namespace Turntide.Testing;
 /// Organisations, people and API keys made the way <c>turntide admin</c> makes them (through <see cref="MembersService"/>,
 /// audited as the system), on any server's services: the in-process <see cref="TestServer"/> and the browser tests' host.
 /// </summary>
-public static class TestMembers
+internal static class TestMembers
 {
     public static readonly Actor Operator = Actor.System("tests");
 

@@ -16,7 +16,7 @@ namespace Turntide.Testing;
 /// <summary>
 /// The real server on a loopback port with its own database: tests talk to it over HTTP as callers would.
 /// </summary>
-public sealed partial class TestServer : IAsyncDisposable
+internal sealed partial class TestServer : IAsyncDisposable
 {
     private readonly List<HttpClient> _clients = [];
 
@@ -173,7 +173,7 @@ public sealed partial class TestServer : IAsyncDisposable
 }
 
 /// <summary>Keeps every log line the server writes, to prove secrets never reach the logs.</summary>
-public sealed class LogSink : ILoggerProvider
+internal sealed class LogSink : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 

@@ -6,7 +6,7 @@ namespace Turntide.Testing;
 /// The one way a test waits: for a condition, polled, with a bound and a message that says what never happened.
 /// A test never sleeps a fixed time and never asserts how long something took (docs/testing.md).
 /// </summary>
-public static class Wait
+internal static class Wait
 {
     /// <summary>How long a condition may take by default: generous, because the machine that runs the tests may be busy.</summary>
     public static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(60);

@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace Turntide.Server.Common;
 
 /// <summary>Who is acting: a signed-in person, an API key, or the system itself (start-up, the admin command).</summary>
-public sealed record Actor(string Kind, string Id, string Name, Guid? OrganisationId, string? OrganisationKind, IReadOnlyList<string> Roles)
+internal sealed record Actor(string Kind, string Id, string Name, Guid? OrganisationId, string? OrganisationKind, IReadOnlyList<string> Roles)
 {
     public const string PersonKind = "person";
     public const string KeyKind = "key";
@@ -31,7 +31,7 @@ public sealed record Actor(string Kind, string Id, string Name, Guid? Organisati
 }
 
 /// <summary>Claim names Turntide adds to people's and keys' identities.</summary>
-public static class MemberClaims
+internal static class MemberClaims
 {
     public const string OrganisationId = "turntide:org";
     public const string OrganisationKind = "turntide:org_kind";

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Turntide.Server.Common;
 
 /// <summary>The API's JSON: snake_case names, as ThreatExchange and HMA use.</summary>
-public static class ApiJson
+internal static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 

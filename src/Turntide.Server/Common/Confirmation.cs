@@ -12,5 +12,5 @@ namespace Turntide.Server.Common;
 /// <param name="ConfirmLabel">The danger button's text, naming the action ("Disable DEMO_CRISIS").</param>
 /// <param name="Fields">The hidden fields to post again (the handler's own inputs).</param>
 /// <param name="CancelHref">Where "Cancel" goes: usually the page itself.</param>
-public sealed record Confirmation(string Title, string Consequence, string Handler, string ConfirmLabel,
+internal sealed record Confirmation(string Title, string Consequence, string Handler, string ConfirmLabel,
     IReadOnlyDictionary<string, string> Fields, string CancelHref);

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Common;
 
 /// <summary>The kinds of organisation and the roles their people and keys may hold.</summary>
-public static class OrganisationKinds
+internal static class OrganisationKinds
 {
     public const string Forum = "forum";
     public const string Platform = "platform";

@@ -4,7 +4,7 @@ namespace Turntide.Server.Common;
 /// Files and folders that only the server's own user may read: the database, the key ring and its encryption
 /// key. On Windows the folder's inherited ACL applies instead.
 /// </summary>
-public static class OwnerOnly
+internal static class OwnerOnly
 {
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;

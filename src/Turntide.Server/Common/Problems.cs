@@ -1,7 +1,7 @@
 namespace Turntide.Server.Common;
 
 /// <summary>A 4xx ProblemDetails naming the problem.</summary>
-public static class Problems
+internal static class Problems
 {
     public static IResult Bad(string detail, int status = StatusCodes.Status400BadRequest) =>
         TypedResults.Problem(statusCode: status, title: Title(status), detail: detail);

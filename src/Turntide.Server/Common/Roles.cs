@@ -1,7 +1,7 @@
 namespace Turntide.Server.Common;
 
 /// <summary>What a person or an API key may do; the policies in <see cref="Policies"/> grant capabilities to roles.</summary>
-public static class Roles
+internal static class Roles
 {
     public const string Admin = "admin";
     public const string Analyst = "analyst";

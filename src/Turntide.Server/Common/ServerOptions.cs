@@ -4,7 +4,7 @@ namespace Turntide.Server.Common;
 /// The settings every feature may read: which roles this process plays and the API's JSON body limit. Each feature's
 /// own settings live in its options class (docs/server.md lists them all).
 /// </summary>
-public sealed class ServerOptions
+internal sealed class ServerOptions
 {
     /// <summary><c>hub</c>, <c>node</c> or <c>both</c>.</summary>
     public string Role { get; set; } = "both";

@@ -2,7 +2,7 @@ namespace Turntide.Server.Common;
 
 /// <summary>What a server does: the forum's hub curates shared banks; a platform node hashes and matches.</summary>
 [Flags]
-public enum ServerRoles
+internal enum ServerRoles
 {
     None = 0,
     Hub = 1,

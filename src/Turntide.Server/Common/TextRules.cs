@@ -8,7 +8,7 @@ namespace Turntide.Server.Common;
 /// no unpaired surrogates. PostgreSQL refuses NUL in text outright (error 22021) and SQLite would keep it, so the same
 /// rule on both keeps the two databases alike and turns what was a 500 into a 400 that names the field.
 /// </summary>
-public static class TextRules
+internal static class TextRules
 {
     /// <summary>Why <paramref name="text"/> may not be stored as the <paramref name="field"/>, or null when it may.</summary>
     public static string? Problem(string? text, string field)

@@ -4,7 +4,7 @@ namespace Turntide.Server.Common;
 /// Times as stored: UTC, cut to whole microseconds, because PostgreSQL keeps microseconds and SQLite keeps
 /// whatever it is given; the audit chain hashes times, so both must read back exactly what was written.
 /// </summary>
-public static class Timestamps
+internal static class Timestamps
 {
     public static DateTime Now() => Truncate(DateTime.UtcNow);
 

@@ -8,7 +8,7 @@ namespace Turntide.Server.Common;
 /// as <see cref="IOptions{TOptions}"/>. Keys are flat (<c>Turntide:MaxUploadBytes</c>), except a feature's own
 /// subsection such as <c>Turntide:Hub</c>. docs/server.md lists every key.
 /// </summary>
-public static class TurntideOptions
+internal static class TurntideOptions
 {
     public const string Section = "Turntide";
 
@@ -33,7 +33,7 @@ public static class TurntideOptions
 }
 
 /// <summary>Refuses a setting with its full key and the range it must lie in.</summary>
-public sealed class OptionsCheck(string? subsection)
+internal sealed class OptionsCheck(string? subsection)
 {
     /// <summary>Throws <see cref="InvalidOperationException"/> "Turntide:{name} must be {range}." unless <paramref name="ok"/>.</summary>
     public void Require(bool ok, string name, string range)

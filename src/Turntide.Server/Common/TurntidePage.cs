@@ -7,7 +7,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Common;
 
 /// <summary>What every page model needs: who is asking, whether a stricter policy allows a handler, and flash messages.</summary>
-public abstract class TurntidePage : PageModel
+internal abstract class TurntidePage : PageModel
 {
     public Actor Actor => Actor.From(User);
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Turntide.Server.Data;
 
-public static class DataExtensions
+internal static class DataExtensions
 {
     /// <summary>Registers <see cref="TurntideDb"/> on the configured provider (shared by the server and <c>turntide admin</c>).</summary>
     public static IServiceCollection AddTurntideData(this IServiceCollection services, DataOptions options)
@@ -107,14 +107,14 @@ public static class DataExtensions
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context SqliteTurntideDb</c> build the model without a running app.</summary>
-public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTurntideDb>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTurntideDb>
 {
     public SqliteTurntideDb CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqliteTurntideDb>().UseSqlite("Data Source=design.db").Options);
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresTurntideDb</c> build the model without a database.</summary>
-public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresTurntideDb>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresTurntideDb>
 {
     public PostgresTurntideDb CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresTurntideDb>().UseNpgsql("Host=127.0.0.1;Username=postgres").Options);

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Data;
 
 /// <summary>Where the data lives: the <c>Turntide</c> settings of the database.</summary>
-public sealed class DataOptions
+internal sealed class DataOptions
 {
     /// <summary>Folder for the SQLite database, the key ring and other server files (media is never stored here by matching).</summary>
     public string DataDirectory { get; set; } = "data";

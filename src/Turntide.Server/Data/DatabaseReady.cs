@@ -1,7 +1,7 @@
 namespace Turntide.Server.Data;
 
 /// <summary>Set once the schema is migrated (and demo data loaded, when asked); other start-up work waits on it.</summary>
-public sealed class DatabaseReady
+internal sealed class DatabaseReady
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -16,7 +16,7 @@ namespace Turntide.Server.Data;
 /// The unit of work for everything Turntide stores. Each provider has its own subclass only so that its
 /// migrations (Data/Migrations/Sqlite, Data/Migrations/Postgres) are told apart; the model is this one.
 /// </summary>
-public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<Person, IdentityRole<Guid>, Guid>(options)
+internal abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<Person, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -194,9 +194,9 @@ public abstract class TurntideDb(DbContextOptions options) : IdentityDbContext<P
     }
 }
 
-public sealed class SqliteTurntideDb(DbContextOptions<SqliteTurntideDb> options) : TurntideDb(options);
+internal sealed class SqliteTurntideDb(DbContextOptions<SqliteTurntideDb> options) : TurntideDb(options);
 
-public sealed class PostgresTurntideDb(DbContextOptions<PostgresTurntideDb> options) : TurntideDb(options)
+internal sealed class PostgresTurntideDb(DbContextOptions<PostgresTurntideDb> options) : TurntideDb(options)
 {
     protected override void OnModelCreating(ModelBuilder builder)
     {

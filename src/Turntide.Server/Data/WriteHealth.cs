@@ -12,7 +12,7 @@ namespace Turntide.Server.Data;
 /// <c>/health/ready</c> reports degraded (503) from a failed write until a write succeeds again, or for at most
 /// <see cref="RememberFailureFor"/> after the last failure when nothing writes in between.
 /// </summary>
-public sealed class WriteHealth(TimeProvider time)
+internal sealed class WriteHealth(TimeProvider time)
 {
     public static readonly TimeSpan RememberFailureFor = TimeSpan.FromMinutes(5);
 

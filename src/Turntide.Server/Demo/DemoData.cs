@@ -15,7 +15,7 @@ namespace Turntide.Server.Demo;
 /// auditor, people in each role, and two banks holding the hashes of generated pictures (no real content).
 /// The pictures are written to the data folder so they can be uploaded to find their own matches.
 /// </summary>
-public sealed class DemoData(TurntideDb db, MembersService members, BankService banks, TaxonomyService taxonomy, MediaHasher hasher, IOptions<DataOptions> options,
+internal sealed class DemoData(TurntideDb db, MembersService members, BankService banks, TaxonomyService taxonomy, MediaHasher hasher, IOptions<DataOptions> options,
     IConfiguration configuration)
 {
     public const string Password = "turntide-demo";
@@ -99,7 +99,7 @@ public sealed class DemoData(TurntideDb db, MembersService members, BankService 
     }
 }
 
-public static class DemoExtensions
+internal static class DemoExtensions
 {
     public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
     {

@@ -11,7 +11,7 @@ namespace Turntide.Server.Health;
 /// are loaded; 503 before, and 503 "Degraded" while writes fail (<see cref="WriteHealth"/>). Both are open to anonymous callers on purpose (orchestrators probe
 /// them without credentials) and say nothing sensitive.
 /// </summary>
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {

@@ -2,7 +2,7 @@ using Turntide.Server.Data;
 
 namespace Turntide.Server.Hosting;
 
-public static class HostingExtensions
+internal static class HostingExtensions
 {
     /// <summary>
     /// Binds and checks the settings the host itself needs before any feature registers (the roles, where the data lives,

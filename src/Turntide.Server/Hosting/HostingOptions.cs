@@ -1,7 +1,7 @@
 namespace Turntide.Server.Hosting;
 
 /// <summary>The host's own <c>Turntide</c> settings: the key that guards the key ring, and the demo world.</summary>
-public sealed class HostingOptions
+internal sealed class HostingOptions
 {
     /// <summary>
     /// Base64 of 32 random bytes that encrypt the sign-in cookie keys at rest (AES-256-GCM). Without it a key is

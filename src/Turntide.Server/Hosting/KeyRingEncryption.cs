@@ -13,7 +13,7 @@ namespace Turntide.Server.Hosting;
 /// Identity's tokens) at rest: <c>Turntide:KeyEncryptionKey</c>, or one generated into an owner-only file in
 /// the data folder (outside the key ring folder) when none is configured.
 /// </summary>
-public sealed class KeyEncryptionKey
+internal sealed class KeyEncryptionKey
 {
     public const string FileName = "key-encryption.key";
 
@@ -69,7 +69,7 @@ public sealed class KeyEncryptionKey
     }
 }
 
-public static class KeyRingEncryption
+internal static class KeyRingEncryption
 {
     /// <summary>Data Protection with its keys in <c>DataDirectory/keys</c>, each encrypted under <see cref="KeyEncryptionKey"/>.</summary>
     public static IServiceCollection AddTurntideDataProtection(this IServiceCollection services, HostingOptions options, DataOptions data)

@@ -6,13 +6,13 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Hosting;
 
 /// <summary>The settings an offline command needs: where the data lives, the key ring's key, key lifetimes.</summary>
-public sealed record OfflineOptions(DataOptions Data, HostingOptions Hosting, MembersOptions Members);
+internal sealed record OfflineOptions(DataOptions Data, HostingOptions Hosting, MembersOptions Members);
 
 /// <summary>
 /// The server's data services without the web host, for <c>turntide admin</c> and <c>turntide audit</c>: the same
 /// DbContext, Identity stores, audit log and members service, on the same configuration.
 /// </summary>
-public static class OfflineServices
+internal static class OfflineServices
 {
     /// <summary>Options from <c>Turntide__*</c> environment variables, then the command line's data folder.</summary>
     public static OfflineOptions LoadOptions(string? dataDirectory)

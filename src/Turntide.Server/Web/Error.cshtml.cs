@@ -11,7 +11,7 @@ namespace Turntide.Server.Web;
 /// </summary>
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : TurntidePage
+internal sealed class ErrorModel : TurntidePage
 {
     /// <summary>Where the sign-in throttle leaves the seconds to wait, for the page to say.</summary>
     public const string RetryAfterItem = "turntide:retry-after";

@@ -7,7 +7,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Web;
 
 [Authorize(Policy = Policies.PageSignedIn)]
-public sealed class IndexModel(TurntideDb db, SignalCatalog catalog) : TurntidePage
+internal sealed class IndexModel(TurntideDb db, SignalCatalog catalog) : TurntidePage
 {
     public int Banks { get; private set; }
     public int Contents { get; private set; }

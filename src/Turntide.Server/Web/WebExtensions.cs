@@ -13,7 +13,7 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Web;
 
-public static class WebExtensions
+internal static class WebExtensions
 {
     public const string ApiRateLimit = "per-key";
     /// <summary>Match reports move items towards quarantine: each node key sends a few a minute, not thousands.</summary>

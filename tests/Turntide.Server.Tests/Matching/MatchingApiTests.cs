@@ -18,7 +18,7 @@ namespace Turntide.Server.Tests.Matching;
 public sealed class MatchingFixture : IAsyncLifetime
 {
     public const long MaxUpload = 200_000;
-    public TestServer Server { get; private set; } = null!;
+    internal TestServer Server { get; private set; } = null!;
     public HttpClient Curator { get; private set; } = null!;
     public HttpClient Matcher { get; private set; } = null!;
 

@@ -13,7 +13,7 @@ public sealed class AccessFixture : IAsyncLifetime
         public override string ToString() => $"{Role}@{Kind}";
     }
 
-    public TestServer Server { get; private set; } = null!;
+    internal TestServer Server { get; private set; } = null!;
     public List<Principal> Principals { get; } = [];
     public Guid BankId { get; private set; }
     public Guid ContentId { get; private set; }

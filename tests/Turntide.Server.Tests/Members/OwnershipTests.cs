@@ -36,7 +36,7 @@ public sealed class OwnershipTests
     /// </summary>
     public sealed class World : IAsyncDisposable
     {
-        public required TestServer Server { get; init; }
+        internal TestServer Server { get; init; } = null!;
         public Guid Forum { get; init; }
         public Guid One { get; init; }
         public Guid Two { get; init; }

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.Audit;
 /// sequence (docs/catalog.md). It lives with the audit log, not with matching, so that every feature that writes can wait
 /// without depending on matching.
 /// </summary>
-public sealed class AuditApplied(IOptions<AuditOptions> options)
+internal sealed class AuditApplied(IOptions<AuditOptions> options)
 {
     private readonly Lock _lock = new();
     private long _applied;

@@ -4,7 +4,7 @@ namespace Turntide.Server.Features.Audit;
 /// Tells in-process listeners (the exchange's push stream, the matching catalog's applier) that audited changes committed, right after the commit, so
 /// they need not wait for their next look at the database. Listeners must be quick and must not throw.
 /// </summary>
-public sealed class AuditCommits
+internal sealed class AuditCommits
 {
     public event Action<long, IEnumerable<string>>? OnCommitted;
 

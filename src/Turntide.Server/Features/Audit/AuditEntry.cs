@@ -4,7 +4,7 @@ namespace Turntide.Server.Features.Audit;
 /// One change, who made it and the state before and after. <see cref="Hash"/> is the SHA-256 of the
 /// previous entry's hash and this entry's fields, so editing or removing any entry breaks the chain after it.
 /// </summary>
-public sealed class AuditEntry
+internal sealed class AuditEntry
 {
     /// <summary>1, 2, 3, ... with no gaps: the chain's order.</summary>
     public long Sequence { get; set; }
@@ -29,5 +29,5 @@ public sealed class AuditEntry
         Before, After, PreviousHash, Hash);
 }
 
-public sealed record AuditEntryDto(long Sequence, DateTime At, string ActorKind, string ActorId, string ActorName, Guid? OrganisationId,
+internal sealed record AuditEntryDto(long Sequence, DateTime At, string ActorKind, string ActorId, string ActorName, Guid? OrganisationId,
     string Action, string EntityType, string EntityId, string? Before, string? After, string PreviousHash, string Hash);

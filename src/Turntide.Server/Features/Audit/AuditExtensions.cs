@@ -1,6 +1,6 @@
 namespace Turntide.Server.Features.Audit;
 
-public static class AuditExtensions
+internal static class AuditExtensions
 {
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {

@@ -12,7 +12,7 @@ namespace Turntide.Server.Features.Audit;
 /// Appends chained entries in the same transaction as the change they describe, so that a change is never
 /// stored without its entry, nor an entry without its change.
 /// </summary>
-public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, WriteHealth? health = null, AuditApplied? applied = null)
+internal sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, WriteHealth? health = null, AuditApplied? applied = null)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -84,13 +84,13 @@ public sealed class AuditLog(TurntideDb db, AuditCommits? commits = null, WriteH
 }
 
 /// <summary>The outcome of <see cref="AuditLog.VerifyAsync"/>: how many entries held, and the first bad one.</summary>
-public sealed record AuditVerification(long VerifiedEntries, long? FirstBadSequence, string? Problem, string HeadHash)
+internal sealed record AuditVerification(long VerifiedEntries, long? FirstBadSequence, string? Problem, string HeadHash)
 {
     public bool Intact => FirstBadSequence is null;
 }
 
 /// <summary>An open audited transaction. Dispose without <see cref="CommitAsync"/> rolls everything back.</summary>
-public sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null,
+internal sealed class AuditScope(TurntideDb db, IDbContextTransaction transaction, SemaphoreSlim appendLock, AuditCommits? commits = null,
     WriteHealth? health = null, AuditApplied? applied = null) : IAsyncDisposable
 {
     private readonly List<AuditEntry> _pending = [];

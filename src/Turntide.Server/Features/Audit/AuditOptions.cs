@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Audit;
 
 /// <summary>The <c>Turntide</c> settings of the audit log: how long a writer waits for its change to reach matching.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     /// <summary>
     /// Milliseconds a request that must see its own write waits for the matching catalog to apply it

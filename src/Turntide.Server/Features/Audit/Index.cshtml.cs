@@ -9,7 +9,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Audit;
 
 [Authorize(Policy = Policies.PageReadAudit)]
-public sealed class AuditModel(TurntideDb db) : TurntidePage
+internal sealed class AuditModel(TurntideDb db) : TurntidePage
 {
     public const int PageSize = 100;
     // Entries read per query, and at most per page: a long run of entries this reader may not see ends the page early

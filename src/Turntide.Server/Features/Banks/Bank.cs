@@ -3,7 +3,7 @@ using Turntide.Server.Features.Taxonomy;
 namespace Turntide.Server.Features.Banks;
 
 /// <summary>A named list of signals, curated by its owner organisation.</summary>
-public sealed class Bank
+internal sealed class Bank
 {
     public const int MaxNameLength = 80;
     public const int MaxDescriptionLength = 2000;
@@ -30,10 +30,10 @@ public sealed class Bank
     public BankDto ToDto(int contentCount) => new(Id, Name, Description, Enabled, OwnerOrganisationId, CreatedAt, contentCount, Benign);
 }
 
-public sealed record BankDto(Guid Id, string Name, string Description, bool Enabled, Guid OwnerOrganisationId, DateTime CreatedAt, int ContentCount, bool Benign);
+internal sealed record BankDto(Guid Id, string Name, string Description, bool Enabled, Guid OwnerOrganisationId, DateTime CreatedAt, int ContentCount, bool Benign);
 
 /// <summary>Whether an item takes part in matching.</summary>
-public enum ContentStatus
+internal enum ContentStatus
 {
     /// <summary>Matches.</summary>
     Enabled,
@@ -44,7 +44,7 @@ public enum ContentStatus
 }
 
 /// <summary>One item in a bank: one or more signals of the same media, its labels and where it came from.</summary>
-public sealed class BankContent
+internal sealed class BankContent
 {
     public const int MaxNoteLength = 2000;
     public const int MaxSignals = 64;
@@ -69,7 +69,7 @@ public sealed class BankContent
         [.. Labels.Select(l => l.Label).Order(StringComparer.Ordinal)]);
 }
 
-public sealed record BankContentDto(Guid Id, Guid BankId, string Bank, string Status, string Note,
+internal sealed record BankContentDto(Guid Id, Guid BankId, string Bank, string Status, string Note,
     Guid AddedByOrganisationId, string AddedBy, DateTime AddedAt, DateTime UpdatedAt,
     IReadOnlyList<SignalDto> Signals, IReadOnlyList<string> Labels);
 
@@ -77,7 +77,7 @@ public sealed record BankContentDto(Guid Id, Guid BankId, string Bank, string St
 /// One signal of an item, stored as its type name and canonical text (lower-case hex for hashes), so that new
 /// signal types need no schema change.
 /// </summary>
-public sealed class ContentSignal
+internal sealed class ContentSignal
 {
     public long Id { get; set; }
     public Guid ContentId { get; set; }
@@ -88,10 +88,10 @@ public sealed class ContentSignal
     public SignalDto ToDto() => new(SignalType, Value);
 }
 
-public sealed record SignalDto(string SignalType, string Value);
+internal sealed record SignalDto(string SignalType, string Value);
 
 /// <summary>One label of an item (taxonomy terms such as <c>entity:example-group</c> or <c>severity:crisis</c>).</summary>
-public sealed class ContentLabel
+internal sealed class ContentLabel
 {
     public const int MaxLength = TermLabels.MaxLength;
 

@@ -11,7 +11,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Banks;
 
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class BankModel(TurntideDb db, BankService banks, ExchangeService exchange, TransferService transfer) : TurntidePage
+internal sealed class BankModel(TurntideDb db, BankService banks, ExchangeService exchange, TransferService transfer) : TurntidePage
 {
     public const int PageSize = 50;
 

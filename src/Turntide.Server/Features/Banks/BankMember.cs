@@ -1,11 +1,11 @@
 namespace Turntide.Server.Features.Banks;
 
 /// <summary>A member named on a private bank: it (besides the owner) receives the bank through the exchange.</summary>
-public sealed class BankMember
+internal sealed class BankMember
 {
     public Guid BankId { get; set; }
     public Guid OrganisationId { get; set; }
 }
 
 /// <summary>Who may receive a bank through the exchange.</summary>
-public sealed record BankSharing(bool Private, IReadOnlyList<Guid> Members);
+internal sealed record BankSharing(bool Private, IReadOnlyList<Guid> Members);

@@ -12,7 +12,7 @@ namespace Turntide.Server.Features.Banks;
 /// act on a bank only through contributions, opinions and their own negative banks. A caller that cannot see the bank
 /// is answered 404, as if it did not exist; one that sees it but may not curate it, 403.
 /// </summary>
-public static class BankOwnership
+internal static class BankOwnership
 {
     /// <summary>The answer alone, for pages deciding which buttons to offer; the services call <see cref="RequireCuratorAsync"/>.</summary>
     public static bool MayCurate(Actor actor, Bank bank, string? ownerKind)

@@ -10,16 +10,16 @@ using Turntide.Server.Features.Taxonomy;
 namespace Turntide.Server.Features.Banks;
 
 /// <summary>A new item: its signals (type and value), labels and a note.</summary>
-public sealed record NewContent(IReadOnlyList<SignalDto> Signals, IReadOnlyList<string>? Labels, string? Note, string? Status);
+internal sealed record NewContent(IReadOnlyList<SignalDto> Signals, IReadOnlyList<string>? Labels, string? Note, string? Status);
 
 /// <summary>Changes to an item; null leaves a field as it is.</summary>
-public sealed record ContentChanges(string? Status, IReadOnlyList<string>? Labels, string? Note);
+internal sealed record ContentChanges(string? Status, IReadOnlyList<string>? Labels, string? Note);
 
 /// <summary>
 /// Bank curation. Every change is one transaction with its audit entry; matching's catalog applies it from the audit
 /// log, and each change waits for that before it returns, so the caller's next match sees it (docs/catalog.md).
 /// </summary>
-public sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyService taxonomy)
+internal sealed partial class BankService(TurntideDb db, AuditLog audit, TaxonomyService taxonomy)
 {
     public const int MaxPageSize = 200;
 

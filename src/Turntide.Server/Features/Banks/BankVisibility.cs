@@ -11,7 +11,7 @@ namespace Turntide.Server.Features.Banks;
 /// rule as a database query (lists, pages, snapshots, exports, retroactive matches); a test holds the two to the same
 /// answers for every case.
 /// </summary>
-public static class BankVisibility
+internal static class BankVisibility
 {
     /// <summary>Whether <paramref name="viewer"/> may see a bank of <paramref name="owner"/>, private or not, naming <paramref name="members"/>.</summary>
     public static bool Sees(Guid owner, bool isPrivate, IEnumerable<Guid>? members, Guid? viewer) =>

@@ -13,14 +13,14 @@ namespace Turntide.Server.Features.Banks;
 /// A new bank is private to its owner unless this is false: then every member receives it from the start (on purpose).
 /// Who receives it can be changed later with <c>PUT /api/v1/banks/{bank}/sharing</c>.
 /// </param>
-public sealed record NewBankRequest(string Name, string? Description, bool? Benign, bool? Private = null);
+internal sealed record NewBankRequest(string Name, string? Description, bool? Benign, bool? Private = null);
 
-public sealed record BankChangesRequest(bool? Enabled);
+internal sealed record BankChangesRequest(bool? Enabled);
 
-public sealed record ContentPage(int Total, int Skip, int Take, IReadOnlyList<BankContentDto> Items);
+internal sealed record ContentPage(int Total, int Skip, int Take, IReadOnlyList<BankContentDto> Items);
 
 /// <summary>Bank curation for machines (the hub role); people use the pages under /banks.</summary>
-public static class BanksApi
+internal static class BanksApi
 {
     public static WebApplicationBuilder AddBanks(this WebApplicationBuilder builder)
     {

@@ -10,7 +10,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Banks;
 
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePage
+internal sealed class ContentModel(TurntideDb db, BankService banks) : TurntidePage
 {
     [FromRoute] public Guid Id { get; set; }
     public BankContentDto? Item { get; private set; }

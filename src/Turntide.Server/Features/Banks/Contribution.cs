@@ -4,7 +4,7 @@ namespace Turntide.Server.Features.Banks;
 /// One member's share of an item: who sent it, with which labels and note. An item that several members sent is
 /// one item with one contribution each (its provenance); at most one per organisation and item.
 /// </summary>
-public sealed class Contribution
+internal sealed class Contribution
 {
     /// <summary>Room for <see cref="Banks.BankContent.MaxLabels"/> labels of the longest length, comma separated.</summary>
     public const int MaxLabelsText = Banks.BankContent.MaxLabels * (Banks.ContentLabel.MaxLength + 1);
@@ -35,5 +35,5 @@ public sealed class Contribution
     public ContributionDto ToDto() => new(Id, ContentId, OrganisationId, ContributedBy, LabelList, Note, ContributedAt, UpdatedAt);
 }
 
-public sealed record ContributionDto(Guid Id, Guid ContentId, Guid OrganisationId, string ContributedBy,
+internal sealed record ContributionDto(Guid Id, Guid ContentId, Guid OrganisationId, string ContributedBy,
     IReadOnlyList<string> Labels, string Note, DateTime ContributedAt, DateTime UpdatedAt);

@@ -9,7 +9,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Banks;
 
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class BanksModel(TurntideDb db, BankService banks) : TurntidePage
+internal sealed class BanksModel(TurntideDb db, BankService banks) : TurntidePage
 {
     public List<BankDto> Banks { get; private set; } = [];
     public bool CanCurate { get; private set; }

@@ -15,7 +15,7 @@ namespace Turntide.Server.Features.Banks;
 /// (any status). htmx asks for the results fragment alone while the person types.
 /// </summary>
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : TurntidePage
+internal sealed class SearchModel(TurntideDb db, SignalCatalog catalog) : TurntidePage
 {
     public const int Limit = 100;
 

@@ -3,7 +3,7 @@ using Turntide.Core.Signals;
 namespace Turntide.Server.Features.Banks;
 
 /// <summary>How pages show a signal's value: as it is, except a vPDQ, whose hundreds of lines would bury the page.</summary>
-public static class SignalDisplay
+internal static class SignalDisplay
 {
     public static string Short(string signalType, string value)
     {

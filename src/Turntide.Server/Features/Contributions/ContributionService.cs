@@ -9,10 +9,10 @@ using Turntide.Server.Features.Taxonomy;
 namespace Turntide.Server.Features.Contributions;
 
 /// <summary>A member sends signals of one piece of media to a bank on the hub, with labels and a note.</summary>
-public sealed record NewContribution(string Bank, IReadOnlyList<SignalDto> Signals, IReadOnlyList<string>? Labels, string? Note);
+internal sealed record NewContribution(string Bank, IReadOnlyList<SignalDto> Signals, IReadOnlyList<string>? Labels, string? Note);
 
 /// <summary>What the hub did with a contribution: the item it landed in, whether it joined an existing one, and every contributor.</summary>
-public sealed record ContributionResult(ContributionDto Contribution, BankContentDto Content, bool Merged, IReadOnlyList<ContributionDto> Provenance);
+internal sealed record ContributionResult(ContributionDto Contribution, BankContentDto Content, bool Merged, IReadOnlyList<ContributionDto> Provenance);
 
 /// <summary>
 /// Contributions: a signal that a member already shared in a bank is not stored twice; the new contribution joins
@@ -20,7 +20,7 @@ public sealed record ContributionResult(ContributionDto Contribution, BankConten
 /// contributor. Each change is one audited transaction; the audit lock also serialises the look-up of an existing
 /// item with the write, so two members sending the same signal at once still make one item.
 /// </summary>
-public sealed class ContributionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy)
+internal sealed class ContributionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy)
 {
     public async Task<ContributionResult> ContributeAsync(Actor actor, NewContribution input, CancellationToken ct = default)
     {

@@ -5,7 +5,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Contributions;
 
 /// <summary>Members send signals to the hub's banks, see who sent an item, and retract what they sent.</summary>
-public static class ContributionsApi
+internal static class ContributionsApi
 {
     public static WebApplicationBuilder AddContributions(this WebApplicationBuilder builder)
     {

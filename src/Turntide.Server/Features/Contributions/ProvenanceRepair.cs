@@ -16,7 +16,7 @@ namespace Turntide.Server.Features.Contributions;
 /// <c>turntide admin repair-provenance</c> on a database that holds items from that time (a database made since has
 /// nothing to repair); it is idempotent, so running it again changes nothing. See docs/ownership.md.
 /// </summary>
-public sealed class ProvenanceRepair(TurntideDb db, AuditLog audit, ILogger? logger = null)
+internal sealed class ProvenanceRepair(TurntideDb db, AuditLog audit, ILogger? logger = null)
 {
     public static readonly Actor RepairActor = Actor.System("provenance repair");
 

@@ -5,7 +5,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>The hub's exchange feed for nodes, and who receives a private bank.</summary>
-public static class ExchangeApi
+internal static class ExchangeApi
 {
     public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>The <c>Turntide</c> settings of the hub's match reports and match-flood quarantine.</summary>
-public sealed class ExchangeOptions
+internal sealed class ExchangeOptions
 {
     /// <summary>Matches of one item, reported by all nodes within <see cref="QuarantineFloodWindowMinutes"/>, that quarantine it at once (a match flood).</summary>
     public long QuarantineFloodMatches { get; set; } = 10_000;

@@ -1,8 +1,8 @@
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>One change in the feed: what happened to an item or a bank, and its state after (none for a deletion).</summary>
-public sealed record ExchangeUpdate(long Sequence, string Kind, string Action, Guid BankId, Guid? ContentId, DateTime At,
+internal sealed record ExchangeUpdate(long Sequence, string Kind, string Action, Guid BankId, Guid? ContentId, DateTime At,
     Banks.BankContentDto? Item, Banks.BankDto? Bank);
 
 /// <summary>A page of the feed and the checkpoint to ask from next.</summary>
-public sealed record ExchangePage(string Checkpoint, bool HasMore, IReadOnlyList<ExchangeUpdate> Updates);
+internal sealed record ExchangePage(string Checkpoint, bool HasMore, IReadOnlyList<ExchangeUpdate> Updates);

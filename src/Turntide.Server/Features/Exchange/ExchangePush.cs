@@ -11,7 +11,7 @@ namespace Turntide.Server.Features.Exchange;
 /// for everyone waiting on it. It moves when this process commits such an entry (through <see cref="AuditCommits"/>)
 /// and when <see cref="ExchangeHeadWatcher"/> sees one that another hub process on the same database committed.
 /// </summary>
-public sealed class ExchangeHead
+internal sealed class ExchangeHead
 {
     public const int MaxStreamsPerKey = 4;
     /// <summary>What a key told it holds too many streams should wait: about a heartbeat, in which a dead one is noticed.</summary>

@@ -14,7 +14,7 @@ namespace Turntide.Server.Features.Exchange;
 /// from the hash of the log's first entry, so a checkpoint from another hub or from a database since replaced is
 /// recognised as unknown and the node is told to resync, instead of silently skipping or repeating changes.
 /// </summary>
-public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks)
+internal sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService banks)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
@@ -192,7 +192,7 @@ public sealed class ExchangeService(TurntideDb db, AuditLog audit, BankService b
 }
 
 /// <summary>The checkpoint is not one this hub gave out, or it is ahead of the log: the node must resync from the start.</summary>
-public static class StaleCheckpoint
+internal static class StaleCheckpoint
 {
     public const string Detail = "Unknown or stale checkpoint: resync from the start (ask again without a checkpoint) and replace the local copy.";
 

@@ -9,10 +9,10 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>One line of a snapshot: the checkpoint first, then every bank, then every item, then the end line.</summary>
-public sealed record SnapshotLine(string? Checkpoint = null, BankDto? Bank = null, BankContentDto? Item = null, SnapshotEnd? End = null);
+internal sealed record SnapshotLine(string? Checkpoint = null, BankDto? Bank = null, BankContentDto? Item = null, SnapshotEnd? End = null);
 
 /// <summary>The last line: without it the snapshot was cut short and must not replace anything.</summary>
-public sealed record SnapshotEnd(string Checkpoint, long Banks, long Items);
+internal sealed record SnapshotEnd(string Checkpoint, long Banks, long Items);
 
 /// <summary>
 /// <c>GET /api/v1/exchange/snapshot</c>: every bank and item the caller may see, as JSON Lines, for a node's full
@@ -20,7 +20,7 @@ public sealed record SnapshotEnd(string Checkpoint, long Banks, long Items);
 /// or not, and comes again through the feed from that checkpoint; the feed's entries carry the state after the change,
 /// so applying one twice does no harm, and the copy converges.
 /// </summary>
-public sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
+internal sealed class ExchangeSnapshot(TurntideDb db, ExchangeService exchange)
 {
     private const int Chunk = 5000;
 

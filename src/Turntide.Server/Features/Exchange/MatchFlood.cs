@@ -8,15 +8,15 @@ using Turntide.Server.Features.Opinions;
 namespace Turntide.Server.Features.Exchange;
 
 /// <summary>A node's report: how often each shared item matched on it since its last report.</summary>
-public sealed record MatchReport(IReadOnlyList<MatchReportItem>? Items);
+internal sealed record MatchReport(IReadOnlyList<MatchReportItem>? Items);
 
-public sealed record MatchReportItem(Guid ContentId, long Matches);
+internal sealed record MatchReportItem(Guid ContentId, long Matches);
 
 /// <summary>
 /// Items counted (items the caller's organisation cannot see, or that are not enabled, are skipped silently), those the
 /// report put under review, and those it pushed into quarantine.
 /// </summary>
-public sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quarantined, IReadOnlyList<Guid>? UnderReview = null);
+internal sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quarantined, IReadOnlyList<Guid>? UnderReview = null);
 
 /// <summary>
 /// Match floods: one shared signal matching far more uploads than any real piece of content would (a hash of a blank
@@ -28,7 +28,7 @@ public sealed record MatchReportResult(int Counted, IReadOnlyList<Guid> Quaranti
 /// <see cref="ExchangeOptions.QuarantineFloodMembers"/> members together quarantine it (or the operator's decision, or a
 /// second member's disagreement). Only items the member's nodes hold count: enabled items of banks it may see.
 /// </summary>
-public sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<ExchangeOptions> options)
+internal sealed class MatchFlood(TurntideDb db, OpinionService opinions, IOptions<ExchangeOptions> options)
 {
     public const int MaxItems = 1000;
     public const long MaxMatchesPerItem = 1_000_000_000;

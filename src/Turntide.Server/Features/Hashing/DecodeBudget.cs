@@ -4,7 +4,7 @@ using Turntide.Core.Imaging;
 namespace Turntide.Server.Features.Hashing;
 
 /// <summary>The decoding budget is spent: the caller should come back after <see cref="RetryAfterSeconds"/>.</summary>
-public sealed class DecodingBusyException(string message, int retryAfterSeconds) : Exception(message)
+internal sealed class DecodingBusyException(string message, int retryAfterSeconds) : Exception(message)
 {
     public int RetryAfterSeconds { get; } = retryAfterSeconds;
 }
@@ -16,7 +16,7 @@ public sealed class DecodingBusyException(string message, int retryAfterSeconds)
 /// them back when done; one that cannot get them within <see cref="HashingOptions.DecodeWaitMilliseconds"/> is refused
 /// with 503 and Retry-After, and the server keeps serving.
 /// </summary>
-public sealed class DecodeBudget(IOptions<HashingOptions> options)
+internal sealed class DecodeBudget(IOptions<HashingOptions> options)
 {
     private readonly Lock _lock = new();
     private long _inUse;

@@ -4,7 +4,7 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Hashing;
 
-public static class HashingApi
+internal static class HashingApi
 {
     public static WebApplicationBuilder AddHashing(this WebApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Hashing;
 
 /// <summary>The <c>Turntide</c> settings of uploads and decoding: how large a file may be and how much is decoded at once.</summary>
-public sealed class HashingOptions
+internal sealed class HashingOptions
 {
     /// <summary>Largest uploaded file (to hash, match or bank), in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 32L * 1024 * 1024;

@@ -9,10 +9,10 @@ using Turntide.Core.Signals;
 namespace Turntide.Server.Features.Hashing;
 
 /// <summary>A signal computed from media, with PDQ's quality where it has one.</summary>
-public sealed record ComputedSignal(string SignalType, string Value, int? Quality);
+internal sealed record ComputedSignal(string SignalType, string Value, int? Quality);
 
 /// <summary>What <c>POST /api/v1/hash</c> returns.</summary>
-public sealed record HashResultDto(string ContentType, string? Format, long Bytes, IReadOnlyList<ComputedSignal> Signals);
+internal sealed record HashResultDto(string ContentType, string? Format, long Bytes, IReadOnlyList<ComputedSignal> Signals);
 
 /// <summary>
 /// Every signal of a file, as Core's <see cref="FileSignalChoice"/> picks them for its kind: MD5 and SHA-256 of the
@@ -21,7 +21,7 @@ public sealed record HashResultDto(string ContentType, string? Format, long Byte
 /// is copied to an owner-only temporary file for FFmpeg, which needs to seek, and the file is deleted as soon as it
 /// is hashed.
 /// </summary>
-public sealed class MediaHasher(IOptions<HashingOptions> options)
+internal sealed class MediaHasher(IOptions<HashingOptions> options)
 {
     public async Task<HashResultDto> HashAsync(UploadReader.Upload upload, CancellationToken ct)
     {

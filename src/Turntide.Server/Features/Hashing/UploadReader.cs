@@ -10,7 +10,7 @@ namespace Turntide.Server.Features.Hashing;
 /// Reads the multipart part named <c>file</c> straight into memory, never to a temporary file (ASP.NET's form
 /// reader spills large files to disk; Turntide must not keep media anywhere), and refuses it past the limit.
 /// </summary>
-public static class UploadReader
+internal static class UploadReader
 {
     public sealed class Upload(byte[] buffer, int length, string? fileName) : IDisposable
     {

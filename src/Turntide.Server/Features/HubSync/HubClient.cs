@@ -8,13 +8,13 @@ using Turntide.Server.Features.Matching;
 namespace Turntide.Server.Features.HubSync;
 
 /// <summary>The hub answered 410: the node's checkpoint is unknown there and only a full resync helps.</summary>
-public sealed class HubResyncRequiredException() : Exception("The hub no longer knows this node's checkpoint.");
+internal sealed class HubResyncRequiredException() : Exception("The hub no longer knows this node's checkpoint.");
 
 /// <summary>
 /// The node's HTTP client for its hub. The API key goes only into the Authorization header of requests to the hub's
 /// own address; it is never logged, and error messages name the hub and the status, never the key.
 /// </summary>
-public sealed class HubClient : IDisposable
+internal sealed class HubClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly HubOptions _options;

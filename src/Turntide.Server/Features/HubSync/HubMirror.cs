@@ -11,7 +11,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.HubSync;
 
 /// <summary>The feed named an item of a bank this node has never seen (it became visible later): only a resync repairs that.</summary>
-public sealed class MirrorNeedsResyncException(string message) : Exception(message);
+internal sealed class MirrorNeedsResyncException(string message) : Exception(message);
 
 /// <summary>
 /// The node's copy of the hub's banks and items, kept in its own <c>banks</c> and <c>bank_contents</c> tables under the
@@ -21,7 +21,7 @@ public sealed class MirrorNeedsResyncException(string message) : Exception(messa
 /// checkpoint and one audit entry; rows are written with plain multi-row statements, since a page holds up to a
 /// thousand items and a resync a million.
 /// </summary>
-public sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> logger)
+internal sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> logger)
 {
     public const string Origin = "hub";
     /// <summary>The audit action of a copied bank dropped because the hub no longer shares it with this node.</summary>
@@ -312,4 +312,4 @@ public sealed class HubMirror(TurntideDb db, AuditLog audit, ILogger<HubMirror> 
 }
 
 /// <summary>The <c>Before</c> of a <c>bank.withdrawn</c> audit entry: the copied bank that was dropped, and how many items went with it.</summary>
-public sealed record WithdrawnBank(Guid Id, string Name, int Items);
+internal sealed record WithdrawnBank(Guid Id, string Name, int Items);

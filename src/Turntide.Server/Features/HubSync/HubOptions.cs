@@ -4,7 +4,7 @@ namespace Turntide.Server.Features.HubSync;
 /// The <c>Turntide:Hub</c> section: where a node's exchange fetcher, push subscription and contributions go.
 /// Without <see cref="Url"/> the node syncs nothing and matches only its own banks.
 /// </summary>
-public sealed class HubOptions
+internal sealed class HubOptions
 {
     /// <summary>The hub's base address, for example <c>https://hub.example.org/</c>.</summary>
     public string? Url { get; set; }

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.HubSync;
 /// status of that sync; match-flood reports; and members' contributions and opinions, forwarded to the hub with the
 /// node's key.
 /// </summary>
-public static class HubSyncApi
+internal static class HubSyncApi
 {
     public static WebApplicationBuilder AddHubSync(this WebApplicationBuilder builder)
     {

@@ -7,7 +7,7 @@ namespace Turntide.Server.Features.HubSync;
 /// names, so a crash never leaves the copy and its checkpoint apart. <see cref="Version"/> makes the update a
 /// compare-and-swap: of two node replicas on one database that fetched the same page, only one applies it.
 /// </summary>
-public sealed class HubSyncState
+internal sealed class HubSyncState
 {
     public const int SingletonId = 1;
 

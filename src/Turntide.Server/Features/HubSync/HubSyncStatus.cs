@@ -1,13 +1,13 @@
 namespace Turntide.Server.Features.HubSync;
 
 /// <summary>What <c>GET /api/v1/exchange/status</c> answers on a node.</summary>
-public sealed record HubSyncStatusDto(
+internal sealed record HubSyncStatusDto(
     bool Configured, string Hub, bool HubReachable, bool StreamConnected, string? Checkpoint, long? HubHead, long? Lag,
     DateTime? LastSyncAt, double? SecondsSinceSync, DateTime? LastResyncAt, bool Resyncing, long PagesApplied, long ItemsApplied,
     long Resyncs, long Errors, string? LastError, DateTime? LastErrorAt);
 
 /// <summary>The fetcher's live figures, for the status endpoint and the logs.</summary>
-public sealed class HubSyncStatus
+internal sealed class HubSyncStatus
 {
     private readonly Lock _lock = new();
     public string Hub { get; set; } = "(none)";

@@ -7,7 +7,7 @@ using Turntide.Server.Features.Matching;
 namespace Turntide.Server.Features.HubSync;
 
 /// <summary>Matches per item since the last report, counted as the match API answers (told through <see cref="IMatchObserver"/>).</summary>
-public sealed class MatchTally : IMatchObserver
+internal sealed class MatchTally : IMatchObserver
 {
     private ConcurrentDictionary<Guid, long> _counts = new();
 

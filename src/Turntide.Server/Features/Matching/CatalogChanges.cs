@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Matching;
 /// <see cref="ExchangeBatch"/> entry lists every bank and item one committed page of the hub's feed touched;
 /// an <see cref="ExchangeResync"/> entry means the copy of the hub's banks was replaced and the catalog reloads.
 /// </summary>
-public static class CatalogChanges
+internal static class CatalogChanges
 {
     public const string Content = "content";
     public const string Bank = "bank";
@@ -18,4 +18,4 @@ public static class CatalogChanges
 }
 
 /// <summary>The <c>After</c> snapshot of an <see cref="CatalogChanges.ExchangeBatch"/> audit entry.</summary>
-public sealed record ExchangeBatchRecord(string Checkpoint, IReadOnlyList<Guid> Banks, IReadOnlyList<Guid> Contents);
+internal sealed record ExchangeBatchRecord(string Checkpoint, IReadOnlyList<Guid> Banks, IReadOnlyList<Guid> Contents);

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>Exact lookups (MD5, SHA-256, later canonical URLs): a dictionary from value to the ids holding it.</summary>
-public sealed class ExactSignalIndex(string signalType) : ISignalIndex
+internal sealed class ExactSignalIndex(string signalType) : ISignalIndex
 {
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Dictionary<string, List<long>> _byValue = new(StringComparer.Ordinal);

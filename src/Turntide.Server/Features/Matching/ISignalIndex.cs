@@ -4,13 +4,13 @@ namespace Turntide.Server.Features.Matching;
 /// A signal found by an index: its stored id and its distance to the query (0 for exact types). A vPDQ hit carries
 /// the two shares of the video comparison instead (see <see cref="VpdqSignalIndex"/>).
 /// </summary>
-public readonly record struct IndexHit(long SignalId, int Distance, double? QueryMatchPercent = null, double? ComparedMatchPercent = null);
+internal readonly record struct IndexHit(long SignalId, int Distance, double? QueryMatchPercent = null, double? ComparedMatchPercent = null);
 
 /// <summary>
 /// The seam for in-memory signal indexes: one per signal type. Implementations must be safe for many concurrent
 /// queries alongside occasional writes. Values are canonical text (see Core's SignalValue).
 /// </summary>
-public interface ISignalIndex
+internal interface ISignalIndex
 {
     string SignalType { get; }
 

@@ -6,7 +6,7 @@ namespace Turntide.Server.Features.Matching;
 /// Brute force: every query compares with every stored hash. Correct by construction; kept as the reference
 /// that <see cref="PdqHashIndex"/> (what the server uses) is tested against. Hashes sit in one contiguous array.
 /// </summary>
-public sealed class LinearPdqIndex : ISignalIndex
+internal sealed class LinearPdqIndex : ISignalIndex
 {
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Dictionary<long, int> _positions = [];

@@ -1,14 +1,14 @@
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>One answered match request: who asked, the platform's reference for the upload (if it gave one), and each signal's answer.</summary>
-public sealed record MatchesAnswered(CatalogViewer Viewer, string? Reference, IReadOnlyList<MatchResponse> Results);
+internal sealed record MatchesAnswered(CatalogViewer Viewer, string? Reference, IReadOnlyList<MatchResponse> Results);
 
 /// <summary>
 /// The seam through which features above matching learn of its answers (the node's match-flood tally, retroactive
 /// matching's kept uploads) without matching knowing them: each registers an implementation, and matching tells every
 /// one of them, on the request's thread, after it answered. An observer must be quick (queue work, do not do it).
 /// </summary>
-public interface IMatchObserver
+internal interface IMatchObserver
 {
     void Answered(MatchesAnswered answered);
 }

@@ -11,21 +11,21 @@ using Turntide.Server.Features.Retroactive;
 
 namespace Turntide.Server.Features.Matching;
 
-public sealed record MatchResponse(string SignalType, string Signal, IReadOnlyList<MatchDto> Matches);
+internal sealed record MatchResponse(string SignalType, string Signal, IReadOnlyList<MatchDto> Matches);
 
-public sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
+internal sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
 
-public sealed record FileMatchResponse(HashResultDto Hashed, IReadOnlyList<MatchResponse> Results);
+internal sealed record FileMatchResponse(HashResultDto Hashed, IReadOnlyList<MatchResponse> Results);
 
-public sealed record QuerySignal(string? SignalType, string? Signal);
+internal sealed record QuerySignal(string? SignalType, string? Signal);
 
 /// <param name="Reference">The platform's own id for the upload: given, the node keeps the signals for a while and raises later matches (retroactive matching).</param>
 /// <param name="MinQueryMatchPercent">vpdq: the share of the query video's frames that must match (default 80).</param>
 /// <param name="MinComparedMatchPercent">vpdq: the share of the banked video's frames that must match (default 0).</param>
-public sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance, string? Reference = null,
+internal sealed record BatchMatchRequest(IReadOnlyList<QuerySignal>? Signals, int? MaxDistance, string? Reference = null,
     double? MinQueryMatchPercent = null, double? MinComparedMatchPercent = null);
 
-public static class MatchingApi
+internal static class MatchingApi
 {
     /// <summary>The longest <c>reference</c> a match request may carry (the platform's id for the upload).</summary>
     public const int MaxReferenceLength = 200;

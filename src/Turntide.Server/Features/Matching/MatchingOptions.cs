@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>The <c>Turntide</c> settings of matching and of the catalog applier (whose setting names are older than it).</summary>
-public sealed class MatchingOptions
+internal sealed class MatchingOptions
 {
     /// <summary>
     /// Milliseconds between looks at the audit log's tail for other processes' commits

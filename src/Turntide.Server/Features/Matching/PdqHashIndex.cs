@@ -7,7 +7,7 @@ namespace Turntide.Server.Features.Matching;
 /// keeps its speed while items change. The start-up load becomes one bulk-built segment; later changes go to
 /// the index's tail and its background merges.
 /// </summary>
-public sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalIndex, IDisposable
+internal sealed class PdqHashIndex(HashIndexOptions? options = null) : ISignalIndex, IDisposable
 {
     // One per request thread: a query's raw matches are copied out at once, so the buffer is never shared.
     [ThreadStatic]

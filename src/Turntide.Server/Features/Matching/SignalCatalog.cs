@@ -7,12 +7,12 @@ using Turntide.Server.Features.Banks;
 namespace Turntide.Server.Features.Matching;
 
 /// <summary>What the catalog keeps about an item: enough to answer a match without touching the database.</summary>
-public sealed record CatalogContent(Guid Id, Guid BankId, ContentStatus Status, IReadOnlyList<string> Labels,
+internal sealed record CatalogContent(Guid Id, Guid BankId, ContentStatus Status, IReadOnlyList<string> Labels,
     IReadOnlyList<(long SignalId, string SignalType, string Value)> Signals);
 
 /// <param name="Benign">A negative bank: its matches suppress every other match of the query.</param>
 /// <param name="Private">Matches only for its <paramref name="Owner"/> and its named <paramref name="Members"/>.</param>
-public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false, bool Private = false,
+internal sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign = false, bool Private = false,
     Guid Owner = default, IReadOnlyList<Guid>? Members = null)
 {
     /// <summary>The rule of <see cref="BankVisibility.Sees"/> (the shared test is checked first, as it is the common case).</summary>
@@ -35,7 +35,7 @@ public sealed record CatalogBank(Guid Id, string Name, bool Enabled, bool Benign
 /// Who asks for matches: an organisation (private banks it is not named on stay out of its answers), or
 /// <see cref="Everyone"/> for the system's own uses that see every bank.
 /// </summary>
-public readonly record struct CatalogViewer(Guid? Organisation, bool Everything)
+internal readonly record struct CatalogViewer(Guid? Organisation, bool Everything)
 {
     public static CatalogViewer Everyone => new(null, true);
 
@@ -46,7 +46,7 @@ public readonly record struct CatalogViewer(Guid? Organisation, bool Everything)
 /// <param name="Distance">The Hamming distance for pdq, 0 for exact types and for vpdq (whose shares say how near it is).</param>
 /// <param name="QueryMatchPercent">vpdq only: the share of the query video's frames that match a frame of the banked video.</param>
 /// <param name="ComparedMatchPercent">vpdq only: the share of the banked video's frames that match a frame of the query video.</param>
-public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance,
+internal sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnlyList<string> Labels, string SignalType, int Distance,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? QueryMatchPercent = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ComparedMatchPercent = null);
 
@@ -61,7 +61,7 @@ public sealed record MatchDto(string Bank, Guid BankId, Guid ContentId, IReadOnl
 /// a second writer would bring back the race of docs/catalog.md.
 /// </para>
 /// </summary>
-public sealed class SignalCatalog
+internal sealed class SignalCatalog
 {
     /// <summary>
     /// Everything a query reads, behind one reference: a full reload builds a new one aside and swaps it in, so a

@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Matching;
 /// PDQ hashes. A query is a whole video; a banked video matches when the share of the query's frames and the share
 /// of its own frames that found a near frame reach the thresholds of the request.
 /// </summary>
-public sealed class VpdqSignalIndex : ISignalIndex, IDisposable
+internal sealed class VpdqSignalIndex : ISignalIndex, IDisposable
 {
     // Lives as long as the catalog that holds it (see PdqHashIndex): queries take no lock.
     private readonly VpdqVideoIndex _index = new();

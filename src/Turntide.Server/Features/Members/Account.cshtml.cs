@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>Optional TOTP (ASP.NET Core Identity's authenticator support).</summary>
 [Authorize(Policy = Policies.PageSignedIn)]
-public sealed class AccountModel(UserManager<Person> users, SignInManager<Person> signIn, AuditLog audit, SessionStamps sessions,
+internal sealed class AccountModel(UserManager<Person> users, SignInManager<Person> signIn, AuditLog audit, SessionStamps sessions,
     IUserStore<Person> store) : TurntidePage
 {
     public Person? Person { get; private set; }

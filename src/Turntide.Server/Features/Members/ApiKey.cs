@@ -4,7 +4,7 @@ namespace Turntide.Server.Features.Members;
 /// A machine credential, scoped to one organisation and one role. The secret is shown once at creation;
 /// only its SHA-256 is kept (the secret is 256 random bits, so a fast hash is enough: nothing to brute-force).
 /// </summary>
-public sealed class ApiKey
+internal sealed class ApiKey
 {
     public const int MaxNameLength = 120;
     /// <summary>The longest life a key may be given: a year, so that every key is rotated at least that often.</summary>
@@ -34,5 +34,5 @@ public sealed class ApiKey
     public ApiKeyDto ToDto() => new(Id, Name, Prefix, OrganisationId, Role, Scope, CreatedAt, ExpiresAt, RevokedAt, LastUsedAt);
 }
 
-public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, Guid OrganisationId, string Role, string? Scope,
+internal sealed record ApiKeyDto(Guid Id, string Name, string Prefix, Guid OrganisationId, string Role, string? Scope,
     DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt);

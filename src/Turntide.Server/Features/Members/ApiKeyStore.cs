@@ -7,11 +7,11 @@ using Turntide.Server.Data;
 namespace Turntide.Server.Features.Members;
 
 /// <summary>A key as the authentication handler needs it.</summary>
-public sealed record KeyIdentity(Guid Id, string Prefix, string Name, byte[] SecretHash, Guid OrganisationId,
+internal sealed record KeyIdentity(Guid Id, string Prefix, string Name, byte[] SecretHash, Guid OrganisationId,
     string OrganisationName, string OrganisationKind, string Role, bool Revoked, string? Scope, DateTime ExpiresAt);
 
 /// <summary>The outcome of checking a presented key: the key, or why it was refused (for the 401's detail).</summary>
-public sealed record KeyCheck(KeyIdentity? Key, string? Refusal);
+internal sealed record KeyCheck(KeyIdentity? Key, string? Refusal);
 
 /// <summary>
 /// Generates, checks and remembers API keys. A key is <c>tt_</c> + 12 characters of public prefix + <c>_</c>
@@ -19,7 +19,7 @@ public sealed record KeyCheck(KeyIdentity? Key, string? Refusal);
 /// key costs no database read; revoking through this server drops the cache entry at once and ends the key's open
 /// streams (<see cref="Revocation"/>). Expiry is checked on every request against the cached expiry time.
 /// </summary>
-public sealed class ApiKeyStore(IServiceScopeFactory scopes)
+internal sealed class ApiKeyStore(IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";

@@ -5,7 +5,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>Where a refused person lands; open to all because it only says no.</summary>
 [AllowAnonymous]
-public sealed class DeniedModel : TurntidePage
+internal sealed class DeniedModel : TurntidePage
 {
     public void OnGet() => Response.StatusCode = StatusCodes.Status403Forbidden;
 }

@@ -7,7 +7,7 @@ namespace Turntide.Server.Features.Members;
 /// its role allows anyway, so a scope never adds a right. A key without a scope has its role's full rights. The
 /// lists name endpoints by their OpenAPI names, so a renamed or new endpoint is outside every list until added.
 /// </summary>
-public static class KeyScopes
+internal static class KeyScopes
 {
     /// <summary>Matching and hashing only: what an upload pipeline needs.</summary>
     public const string Match = "match";

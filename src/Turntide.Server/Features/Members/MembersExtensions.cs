@@ -5,7 +5,7 @@ using Turntide.Server.Data;
 
 namespace Turntide.Server.Features.Members;
 
-public static class MembersExtensions
+internal static class MembersExtensions
 {
     /// <summary>The part of Members that <c>turntide admin</c> needs too: Identity's stores, hashing and the services.</summary>
     public static IServiceCollection AddMembersCore(this IServiceCollection services)

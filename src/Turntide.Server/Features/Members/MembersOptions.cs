@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Members;
 
 /// <summary>The <c>Turntide</c> settings of keys and sign-in: key lifetimes and the throttles that guard them.</summary>
-public sealed class MembersOptions
+internal sealed class MembersOptions
 {
     /// <summary>API requests a key may make per second (token bucket refill).</summary>
     public int ApiKeyRequestsPerSecond { get; set; } = 1000;

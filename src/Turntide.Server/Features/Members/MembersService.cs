@@ -7,10 +7,10 @@ using Turntide.Server.Features.Audit;
 namespace Turntide.Server.Features.Members;
 
 /// <summary>What a new key is to be: its name, role, optional scope and life in days (the configured default when null).</summary>
-public sealed record NewKey(string Name, string Role, string? Scope = null, int? ExpiresInDays = null);
+internal sealed record NewKey(string Name, string Role, string? Scope = null, int? ExpiresInDays = null);
 
 /// <summary>Organisations, people and API keys: every change audited, every change checked against who asks.</summary>
-public sealed class MembersService(TurntideDb db, UserManager<Person> users, AuditLog audit, ApiKeyStore keys,
+internal sealed class MembersService(TurntideDb db, UserManager<Person> users, AuditLog audit, ApiKeyStore keys,
     SessionStamps sessions, IOptions<MembersOptions> options)
 {
     public async Task<Organisation> CreateOrganisationAsync(Actor actor, string name, string kind, CancellationToken ct = default)

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Members;
 
 /// <summary>A member of the system: the forum operator, a platform, an authority or an auditor.</summary>
-public sealed class Organisation
+internal sealed class Organisation
 {
     public const int MaxNameLength = 120;
 
@@ -15,4 +15,4 @@ public sealed class Organisation
     public OrganisationDto ToDto() => new(Id, Name, Kind, CreatedAt);
 }
 
-public sealed record OrganisationDto(Guid Id, string Name, string Kind, DateTime CreatedAt);
+internal sealed record OrganisationDto(Guid Id, string Name, string Kind, DateTime CreatedAt);

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>An organisation's people and keys; admins of it (or of the forum operator) only.</summary>
 [Authorize(Policy = Policies.PageManageMembers)]
-public sealed class OrganisationModel(TurntideDb db, MembersService members, IOptions<MembersOptions> options) : TurntidePage
+internal sealed class OrganisationModel(TurntideDb db, MembersService members, IOptions<MembersOptions> options) : TurntidePage
 {
     [FromRoute] public Guid Id { get; set; }
     public Organisation? Org { get; private set; }

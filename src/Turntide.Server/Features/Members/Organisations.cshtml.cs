@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>Admins see their own organisation; the forum operator's admins see and create all.</summary>
 [Authorize(Policy = Policies.PageManageMembers)]
-public sealed class OrganisationsModel(TurntideDb db, MembersService members) : TurntidePage
+internal sealed class OrganisationsModel(TurntideDb db, MembersService members) : TurntidePage
 {
     public List<Organisation> Organisations { get; private set; } = [];
     [BindProperty] public string Name { get; set; } = "";

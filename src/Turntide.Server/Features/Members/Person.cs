@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Turntide.Server.Features.Members;
 
 /// <summary>Someone who signs in: an organisation's staff member. Password hashing, lockout and TOTP come from ASP.NET Core Identity.</summary>
-public sealed class Person : IdentityUser<Guid>
+internal sealed class Person : IdentityUser<Guid>
 {
     public const int MaxDisplayNameLength = 120;
 
@@ -40,5 +40,5 @@ public sealed class Person : IdentityUser<Guid>
             LockedByAdmin, PasswordResetExpiresAt);
 }
 
-public sealed record PersonDto(Guid Id, string Email, string DisplayName, Guid OrganisationId, IReadOnlyList<string> Roles,
+internal sealed record PersonDto(Guid Id, string Email, string DisplayName, Guid OrganisationId, IReadOnlyList<string> Roles,
     bool TwoFactorEnabled, bool LockedOut, bool LockedByAdmin = false, DateTime? PasswordResetExpiresAt = null);

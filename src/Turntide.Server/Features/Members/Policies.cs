@@ -7,7 +7,7 @@ namespace Turntide.Server.Features.Members;
 /// Capabilities, each granted to roles (and organisation kinds). API policies accept only API keys (so no
 /// browser cookie can be ridden into the API); page policies accept only a signed-in person.
 /// </summary>
-public static class Policies
+internal static class Policies
 {
     public const string ApiKeyScheme = "ApiKey";
 

@@ -16,7 +16,7 @@ namespace Turntide.Server.Features.Members;
 /// a change made through this process forgets it at once, so the bound applies only to changes made by another
 /// process on the same database.
 /// </summary>
-public sealed class SessionStamps(IServiceScopeFactory scopes)
+internal sealed class SessionStamps(IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 

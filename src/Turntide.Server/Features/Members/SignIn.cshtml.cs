@@ -11,7 +11,7 @@ namespace Turntide.Server.Features.Members;
 /// person's security stamp and so usable once, carries them to the second step.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInWork work, SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
+internal sealed class SignInModel(SignInWork work, SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";

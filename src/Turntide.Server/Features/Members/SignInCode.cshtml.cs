@@ -7,7 +7,7 @@ namespace Turntide.Server.Features.Members;
 
 /// <summary>The second step for people with TOTP on; only reachable after a correct password (Identity's two-factor cookie).</summary>
 [AllowAnonymous]
-public sealed class SignInCodeModel(SignInManager<Person> signIn) : TurntidePage
+internal sealed class SignInCodeModel(SignInManager<Person> signIn) : TurntidePage
 {
     [BindProperty] public string Code { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }

@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Members;
 /// and a locked account: each attempt verifies exactly one password hash, so neither the page nor its timing
 /// tells which emails have accounts.
 /// </summary>
-public sealed class SignInWork(SignInManager<Person> signIn, UserManager<Person> users, IPasswordHasher<Person> hasher)
+internal sealed class SignInWork(SignInManager<Person> signIn, UserManager<Person> users, IPasswordHasher<Person> hasher)
 {
     private static readonly Lock Gate = new();
     private static string? _dummyHash;

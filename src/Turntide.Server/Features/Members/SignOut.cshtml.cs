@@ -6,7 +6,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Members;
 
 [Authorize(Policy = Policies.PageSignedIn)]
-public sealed class SignOutModel(SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
+internal sealed class SignOutModel(SignInManager<Person> signIn, UserManager<Person> users, SessionStamps sessions) : TurntidePage
 {
     public IActionResult OnGet() => LocalRedirect("/");
 

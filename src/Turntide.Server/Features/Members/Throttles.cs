@@ -60,7 +60,7 @@ internal static class SignInThrottle
 /// slowed; once an address has used up its bucket, every key it presents is refused with 429 until the bucket
 /// refills, so guessing cannot go on at the rate a server answers.
 /// </summary>
-public sealed class ApiKeyFailureThrottle : IDisposable
+internal sealed class ApiKeyFailureThrottle : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly int _waitSeconds;

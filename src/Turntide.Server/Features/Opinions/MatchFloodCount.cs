@@ -6,7 +6,7 @@ namespace Turntide.Server.Features.Opinions;
 /// Matches one member's nodes reported for one item in one minute. Kept in the database, not in memory, so that every
 /// hub replica sums the same window and a restart forgets nothing.
 /// </summary>
-public sealed class MatchFloodCount
+internal sealed class MatchFloodCount
 {
     public Guid ContentId { get; set; }
     public Guid OrganisationId { get; set; }

@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Opinions;
 
 /// <summary>What a member thinks of a shared item.</summary>
-public static class OpinionKinds
+internal static class OpinionKinds
 {
     /// <summary>The item is what its labels say.</summary>
     public const string Agree = "agree";
@@ -16,7 +16,7 @@ public static class OpinionKinds
 }
 
 /// <summary>One member's current opinion of one item; a member's later opinion replaces its earlier one.</summary>
-public sealed class Opinion
+internal sealed class Opinion
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid ContentId { get; set; }
@@ -31,7 +31,7 @@ public sealed class Opinion
     public OpinionDto ToDto() => new(Id, ContentId, OrganisationId, Kind, Labels.Length == 0 ? [] : Labels.Split(','), Note, GivenBy, GivenAt);
 }
 
-public sealed record OpinionDto(Guid Id, Guid ContentId, Guid OrganisationId, string Opinion, IReadOnlyList<string> Labels, string Note,
+internal sealed record OpinionDto(Guid Id, Guid ContentId, Guid OrganisationId, string Opinion, IReadOnlyList<string> Labels, string Note,
     string GivenBy, DateTime GivenAt);
 
 /// <summary>
@@ -39,7 +39,7 @@ public sealed record OpinionDto(Guid Id, Guid ContentId, Guid OrganisationId, st
 /// agree, saw-this-too and disagree-with-labels (that member still wants the item shared): 0.5 with no opinions,
 /// rising towards 1 with agreement and falling towards 0 with disagreement.
 /// </summary>
-public sealed record OpinionSummary(Guid ContentId, string Status, int Agree, int Disagree, int DisagreeWithLabels, int SawThisToo,
+internal sealed record OpinionSummary(Guid ContentId, string Status, int Agree, int Disagree, int DisagreeWithLabels, int SawThisToo,
     double Confidence)
 {
     public int Total => Agree + Disagree + DisagreeWithLabels + SawThisToo;
@@ -55,7 +55,7 @@ public sealed record OpinionSummary(Guid ContentId, string Status, int Agree, in
 }
 
 /// <summary>An item quarantined by its opinions, waiting for the forum operator to restore or disable it.</summary>
-public sealed class QuarantineCase
+internal sealed class QuarantineCase
 {
     public const string Open = "open";
     public const string Restored = "restored";
@@ -74,5 +74,5 @@ public sealed class QuarantineCase
 }
 
 /// <param name="UnderReview">Open, with the item still matching: a match flood waiting for the operator or a second member.</param>
-public sealed record QuarantineCaseDto(Guid Id, Guid ContentId, string Reason, string State, DateTime OpenedAt, DateTime? ResolvedAt,
+internal sealed record QuarantineCaseDto(Guid Id, Guid ContentId, string Reason, string State, DateTime OpenedAt, DateTime? ResolvedAt,
     string ResolvedBy, string Note, bool UnderReview = false);

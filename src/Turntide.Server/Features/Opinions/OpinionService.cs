@@ -8,12 +8,12 @@ using Turntide.Server.Features.Taxonomy;
 
 namespace Turntide.Server.Features.Opinions;
 
-public sealed record NewOpinion(string Opinion, string? Note, IReadOnlyList<string>? Labels);
+internal sealed record NewOpinion(string Opinion, string? Note, IReadOnlyList<string>? Labels);
 
-public sealed record QuarantineDecision(string Decision, string? Note);
+internal sealed record QuarantineDecision(string Decision, string? Note);
 
 /// <summary>What an opinion did: the item's figures after it, and whether it quarantined the item.</summary>
-public sealed record OpinionResult(OpinionDto Opinion, OpinionSummary Summary, bool Quarantined);
+internal sealed record OpinionResult(OpinionDto Opinion, OpinionSummary Summary, bool Quarantined);
 
 /// <summary>
 /// Members' opinions of shared items, and the quarantine they trigger: when enough members disagree
@@ -21,7 +21,7 @@ public sealed record OpinionResult(OpinionDto Opinion, OpinionSummary Summary, b
 /// the item is quarantined in the same transaction as the opinion, stops matching at once, and waits in the forum
 /// operator's queue.
 /// </summary>
-public sealed class OpinionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy,
+internal sealed class OpinionService(TurntideDb db, AuditLog audit, BankService banks, TaxonomyService taxonomy,
     IOptions<OpinionsOptions> options)
 {
     public async Task<OpinionResult> GiveAsync(Actor actor, Guid contentId, NewOpinion input, CancellationToken ct = default)

@@ -3,10 +3,10 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Opinions;
 
-public sealed record OpinionsPage(OpinionSummary Summary, IReadOnlyList<OpinionDto> Opinions);
+internal sealed record OpinionsPage(OpinionSummary Summary, IReadOnlyList<OpinionDto> Opinions);
 
 /// <summary>Members' opinions of shared items, and the forum operator's quarantine queue.</summary>
-public static class OpinionsApi
+internal static class OpinionsApi
 {
     public static WebApplicationBuilder AddOpinions(this WebApplicationBuilder builder)
     {

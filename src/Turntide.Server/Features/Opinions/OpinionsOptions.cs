@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Opinions;
 
 /// <summary>The <c>Turntide</c> settings of quarantine by disagreement.</summary>
-public sealed class OpinionsOptions
+internal sealed class OpinionsOptions
 {
     /// <summary>Disagreeing members that quarantine a shared item at once (with <see cref="QuarantineDisagreementShare"/>).</summary>
     public int QuarantineDisagreements { get; set; } = 3;

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.Retroactive;
 /// <summary>The organisation's retroactive matches: kept uploads that matched signals which arrived after them.</summary>
 [Authorize(Policy = Policies.PageReadBanks)]
 [ForRole(ServerRoles.Node)]
-public sealed class RetroactiveMatchesModel(TurntideDb db) : TurntidePage
+internal sealed class RetroactiveMatchesModel(TurntideDb db) : TurntidePage
 {
     public const int PageSize = 100;
 

@@ -9,7 +9,7 @@ namespace Turntide.Server.Features.Retroactive;
 /// small <see cref="HashIndex"/> built in one go, MD5 and SHA-256 in a dictionary. It only proposes candidates; the
 /// catalog confirms each (benign banks, status, who may see the bank).
 /// </summary>
-public sealed class NewSignalIndex : IDisposable
+internal sealed class NewSignalIndex : IDisposable
 {
     private readonly HashIndex? _pdq;
     private readonly Dictionary<long, Guid> _pdqOwners = [];

@@ -8,7 +8,7 @@ using Turntide.Server.Web;
 
 namespace Turntide.Server.Features.Retroactive;
 
-public static class RetroactiveApi
+internal static class RetroactiveApi
 {
     public const int MaxPageSize = 500;
 

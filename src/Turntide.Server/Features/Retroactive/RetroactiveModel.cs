@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Turntide.Server.Features.Retroactive;
 
 /// <summary>A signal of a recent upload a node matched, kept for a while to re-check against signals that arrive later.</summary>
-public sealed class KeptSignal
+internal sealed class KeptSignal
 {
     public const int MaxReferenceLength = Matching.MatchingApi.MaxReferenceLength;
     public const int MaxValueLength = 128;
@@ -23,7 +23,7 @@ public sealed class KeptSignal
 /// it so even with several replicas re-checking at the same moment. Matches already answered at upload time are stored
 /// too (<see cref="AtUpload"/>) so that a later change to the same item is not raised as new.
 /// </summary>
-public sealed class RetroactiveMatch
+internal sealed class RetroactiveMatch
 {
     public long Id { get; set; }
     public Guid OrganisationId { get; set; }
@@ -40,14 +40,14 @@ public sealed class RetroactiveMatch
     public RetroactiveMatchDto ToDto() => new(Id, Reference, SignalType, Signal, ContentId, BankId, BankName, Distance, FoundAt);
 }
 
-public sealed record RetroactiveMatchDto(long Id, string Reference, string SignalType, string Signal, Guid ContentId, Guid BankId,
+internal sealed record RetroactiveMatchDto(long Id, string Reference, string SignalType, string Signal, Guid ContentId, Guid BankId,
     string Bank, int Distance, DateTime FoundAt);
 
 /// <param name="NextAfter">Pass as <c>after</c> for the next page; null on the last page.</param>
-public sealed record RetroactiveMatchPage(IReadOnlyList<RetroactiveMatchDto> Matches, long? NextAfter);
+internal sealed record RetroactiveMatchPage(IReadOnlyList<RetroactiveMatchDto> Matches, long? NextAfter);
 
 /// <summary>The tables of retroactive matching, configured from <see cref="Data.TurntideDb"/>.</summary>
-public static class RetroactiveModel
+internal static class RetroactiveModel
 {
     public static void Configure(ModelBuilder builder)
     {

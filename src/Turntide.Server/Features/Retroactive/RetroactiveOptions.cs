@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Retroactive;
 
 /// <summary>The <c>Turntide</c> settings of retroactive matching.</summary>
-public sealed class RetroactiveOptions
+internal sealed class RetroactiveOptions
 {
     /// <summary>How long an upload's signals are kept for re-checking (<c>Turntide:RetroactiveWindowHours</c>); 0 keeps nothing.</summary>
     public double RetroactiveWindowHours { get; set; } = 72;

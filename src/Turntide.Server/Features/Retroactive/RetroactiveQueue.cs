@@ -7,17 +7,17 @@ using Turntide.Core.Signals;
 namespace Turntide.Server.Features.Retroactive;
 
 /// <summary>One signal of an upload and what it matched when it came.</summary>
-public sealed record KeptQuery(string SignalType, string Value, IReadOnlyList<MatchDto> Matches);
+internal sealed record KeptQuery(string SignalType, string Value, IReadOnlyList<MatchDto> Matches);
 
 /// <summary>An upload to keep: who sent it, its reference, and its signals.</summary>
-public sealed record KeptUpload(Guid OrganisationId, string Reference, IReadOnlyList<KeptQuery> Queries);
+internal sealed record KeptUpload(Guid OrganisationId, string Reference, IReadOnlyList<KeptQuery> Queries);
 
 /// <summary>
 /// Where matching hands work to retroactive matching without waiting: uploads to keep go into a bounded queue (dropped,
 /// and counted, when it is full, so a request never waits), and the ids of items that changed in the catalog into a
 /// set, so a burst of changes to the same items costs one re-check.
 /// </summary>
-public sealed class RetroactiveQueue : IMatchObserver
+internal sealed class RetroactiveQueue : IMatchObserver
 {
     private readonly Channel<KeptUpload> _uploads;
     private readonly ConcurrentDictionary<Guid, byte> _changed = new();

@@ -17,7 +17,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Sharing;
 
 /// <summary>What the contribute form sends; field names are the form's.</summary>
-public sealed class ContributeInput
+internal sealed class ContributeInput
 {
     public string? Bank { get; set; }
     public List<string?> SignalType { get; set; } = [];
@@ -29,10 +29,10 @@ public sealed class ContributeInput
 }
 
 /// <summary>A signal row of the form (typed in, or filled from a hashed file).</summary>
-public sealed record SignalRow(string Type, string Value, bool FromFile, string? Error);
+internal sealed record SignalRow(string Type, string Value, bool FromFile, string? Error);
 
 /// <summary>The rows a hashed file fills in, and what the page tells about the file.</summary>
-public sealed record HashedFile(IReadOnlyList<SignalRow> Rows, string? Message, string? Error);
+internal sealed record HashedFile(IReadOnlyList<SignalRow> Rows, string? Message, string? Error);
 
 /// <summary>
 /// A member sends signals of one piece of media to a shared bank, with labels and a note. A file may be hashed here
@@ -45,7 +45,7 @@ public sealed record HashedFile(IReadOnlyList<SignalRow> Rows, string? Message, 
 // A form posted without the token header is read for its token: in memory only (the body limit bounds it), never to a
 // temporary file, so no media reaches the disk even then.
 [RequestFormLimits(MemoryBufferThreshold = int.MaxValue)]
-public sealed class ContributeModel(TurntideDb db, ContributionService contributions, TaxonomyService taxonomy, MediaHasher hasher,
+internal sealed class ContributeModel(TurntideDb db, ContributionService contributions, TaxonomyService taxonomy, MediaHasher hasher,
     IOptions<HashingOptions> options, IAntiforgery antiforgery) : SharingPage
 {
     /// <summary>Empty rows for typed signals; an item holds at most <see cref="BankContent.MaxSignals"/>.</summary>

@@ -17,7 +17,7 @@ namespace Turntide.Server.Features.Sharing;
 /// </summary>
 [Authorize(Policy = Policies.PageReadBanks)]
 [ForRole(ServerRoles.Hub)]
-public sealed class SharedModel(TurntideDb db, TaxonomyService taxonomy) : SharingPage
+internal sealed class SharedModel(TurntideDb db, TaxonomyService taxonomy) : SharingPage
 {
     public const int PageSize = 25;
     public static readonly IReadOnlyList<string> Statuses = ["enabled", "disabled", "quarantined"];

@@ -14,7 +14,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Sharing;
 
 /// <summary>An opinion as the page shows it: with the name of the member that gave it.</summary>
-public sealed record OpinionView(OpinionDto Opinion, string Organisation);
+internal sealed record OpinionView(OpinionDto Opinion, string Organisation);
 
 /// <summary>
 /// One shared item: its signals, labels, every contributing member, its history and every member's opinion; the
@@ -23,7 +23,7 @@ public sealed record OpinionView(OpinionDto Opinion, string Organisation);
 /// </summary>
 [Authorize(Policy = Policies.PageReadBanks)]
 [ForRole(ServerRoles.Hub)]
-public sealed class ItemModel(TurntideDb db, BankService banks, OpinionService opinions, ContributionService contributions,
+internal sealed class ItemModel(TurntideDb db, BankService banks, OpinionService opinions, ContributionService contributions,
     TaxonomyService taxonomy) : SharingPage
 {
     public static readonly IReadOnlyList<(string Kind, string Text)> Kinds =

@@ -10,7 +10,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Sharing;
 
 /// <summary>A quarantine case with the item it holds and the opinions that put it there.</summary>
-public sealed record CaseView(QuarantineCaseDto Case, BankContentDto? Item, IReadOnlyList<OpinionView> Opinions);
+internal sealed record CaseView(QuarantineCaseDto Case, BankContentDto? Item, IReadOnlyList<OpinionView> Opinions);
 
 /// <summary>
 /// The forum operator's quarantine queue: items that members' disagreement took out of matching, each restored (it
@@ -19,7 +19,7 @@ public sealed record CaseView(QuarantineCaseDto Case, BankContentDto? Item, IRea
 /// </summary>
 [Authorize(Policy = Policies.PageReviewQuarantine)]
 [ForRole(ServerRoles.Hub)]
-public sealed class QuarantineModel(TurntideDb db, OpinionService opinions) : SharingPage
+internal sealed class QuarantineModel(TurntideDb db, OpinionService opinions) : SharingPage
 {
     public const int RecentlyClosed = 20;
 

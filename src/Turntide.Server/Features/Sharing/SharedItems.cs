@@ -7,14 +7,14 @@ using Turntide.Server.Features.Opinions;
 namespace Turntide.Server.Features.Sharing;
 
 /// <summary>One member's part in an item: a contribution, or (for an item added through a bank directly) the adding itself.</summary>
-public sealed record ProvenanceEntry(Guid OrganisationId, string Organisation, string By, DateTime At, IReadOnlyList<string> Labels,
+internal sealed record ProvenanceEntry(Guid OrganisationId, string Organisation, string By, DateTime At, IReadOnlyList<string> Labels,
     string Note, Guid? ContributionId);
 
 /// <summary>An item as the sharing pages show it: the item, every member that contributed it, and its opinions in figures.</summary>
-public sealed record SharedItemView(BankContentDto Item, IReadOnlyList<ProvenanceEntry> Provenance, OpinionSummary Summary);
+internal sealed record SharedItemView(BankContentDto Item, IReadOnlyList<ProvenanceEntry> Provenance, OpinionSummary Summary);
 
 /// <summary>Loads provenance and opinion figures for a page of items in three queries, whatever the page's length.</summary>
-public static class SharedItems
+internal static class SharedItems
 {
     public static async Task<List<SharedItemView>> ViewsAsync(TurntideDb db, IReadOnlyList<BankContent> items, CancellationToken ct)
     {

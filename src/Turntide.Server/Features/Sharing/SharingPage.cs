@@ -8,7 +8,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Sharing;
 
 /// <summary>What the sharing pages have in common: messages next to the field they are about, and the banks a member may see.</summary>
-public abstract class SharingPage : TurntidePage
+internal abstract class SharingPage : TurntidePage
 {
     /// <summary>Puts a message next to a field (the page shows it beside the input and marks the input invalid).</summary>
     protected void FieldError(string field, string message) => ModelState.AddModelError(field, message);
@@ -33,5 +33,5 @@ public abstract class SharingPage : TurntidePage
 }
 
 /// <summary>A label picker: checkboxes grouped by facet, the chosen ones ticked, and the message about them.</summary>
-public sealed record LabelPicker(string Name, string Legend, string IdPrefix, IReadOnlyList<TaxonomyTermDto> Terms,
+internal sealed record LabelPicker(string Name, string Legend, string IdPrefix, IReadOnlyList<TaxonomyTermDto> Terms,
     IReadOnlyCollection<string> Selected, string? Error);

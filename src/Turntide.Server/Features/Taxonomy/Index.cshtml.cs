@@ -8,7 +8,7 @@ namespace Turntide.Server.Features.Taxonomy;
 
 /// <summary>The label vocabulary: everyone who works with banks reads it, the forum operator edits it.</summary>
 [Authorize(Policy = Policies.PageReadBanks)]
-public sealed class TaxonomyModel(TaxonomyService taxonomy, BankService bankService) : TurntidePage
+internal sealed class TaxonomyModel(TaxonomyService taxonomy, BankService bankService) : TurntidePage
 {
     public List<TaxonomyTermDto> Terms { get; private set; } = [];
     public bool CanEdit { get; private set; }

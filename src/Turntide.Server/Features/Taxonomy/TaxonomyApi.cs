@@ -4,7 +4,7 @@ using Turntide.Server.Features.Members;
 namespace Turntide.Server.Features.Taxonomy;
 
 /// <summary>The label vocabulary for machines: members read it, the forum operator edits it.</summary>
-public static class TaxonomyApi
+internal static class TaxonomyApi
 {
     public static WebApplicationBuilder AddTaxonomy(this WebApplicationBuilder builder)
     {

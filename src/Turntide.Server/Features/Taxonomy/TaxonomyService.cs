@@ -5,13 +5,13 @@ using Turntide.Server.Features.Members;
 
 namespace Turntide.Server.Features.Taxonomy;
 
-public sealed record NewTerm(string Label, string? Description);
+internal sealed record NewTerm(string Label, string? Description);
 
 /// <summary>Changes to a term; null leaves a field as it is.</summary>
-public sealed record TermChanges(string? Description, bool? Active);
+internal sealed record TermChanges(string? Description, bool? Active);
 
 /// <summary>The label vocabulary: reading it, the forum operator's edits (audited), and checking labels against it.</summary>
-public sealed class TaxonomyService(TurntideDb db, AuditLog audit)
+internal sealed class TaxonomyService(TurntideDb db, AuditLog audit)
 {
     public Task<List<TaxonomyTerm>> ListAsync(CancellationToken ct = default) =>
         db.TaxonomyTerms.AsNoTracking().OrderBy(t => t.Facet).ThenBy(t => t.Label).ToListAsync(ct);

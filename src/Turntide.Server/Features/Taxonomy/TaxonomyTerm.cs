@@ -5,7 +5,7 @@ namespace Turntide.Server.Features.Taxonomy;
 /// terms; items may carry only active terms. A retired term stays on the items that already carry it (their history
 /// must not change), but no new write may use it.
 /// </summary>
-public sealed class TaxonomyTerm
+internal sealed class TaxonomyTerm
 {
     public const int MaxDescriptionLength = 500;
 
@@ -20,13 +20,13 @@ public sealed class TaxonomyTerm
     public TaxonomyTermDto ToDto() => new(Label, Facet, Description, Active, CreatedAt, UpdatedAt);
 }
 
-public sealed record TaxonomyTermDto(string Label, string Facet, string Description, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
+internal sealed record TaxonomyTermDto(string Label, string Facet, string Description, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>
 /// The dimensions a label describes. They are fixed because code reads them (alerting picks the severity, the
 /// exchange groups by entity); the terms within each are data.
 /// </summary>
-public static class Facets
+internal static class Facets
 {
     /// <summary>The group that produced the content.</summary>
     public const string Entity = "entity";
@@ -49,7 +49,7 @@ public static class Facets
 }
 
 /// <summary>The vocabulary a new hub starts with (put in place by the first migration); the operator edits it from there.</summary>
-public static class DefaultTaxonomy
+internal static class DefaultTaxonomy
 {
     /// <summary>When the defaults were written; fixed so the migration that seeds them is stable.</summary>
     private static readonly DateTime Seeded = new(2026, 11, 29, 0, 0, 0, DateTimeKind.Utc);

@@ -6,7 +6,7 @@ namespace Turntide.Server.Features.Taxonomy;
 /// The syntax of a label, whether a taxonomy term names it or an item carries it. It lives with the taxonomy so that
 /// the vocabulary checks its own terms without reaching up into the banks that use them.
 /// </summary>
-public static partial class TermLabels
+internal static partial class TermLabels
 {
     public const int MaxLength = 80;
 

@@ -9,19 +9,19 @@ using Turntide.Core.Signals;
 namespace Turntide.Server.Features.Transfer;
 
 /// <summary>One record of an import file, as read: its line, its fields, or why it could not be read.</summary>
-public sealed record ImportLine(long Line, string? SignalType, string? Signal, IReadOnlyList<string> Labels, string? Note, string? Error)
+internal sealed record ImportLine(long Line, string? SignalType, string? Signal, IReadOnlyList<string> Labels, string? Note, string? Error)
 {
     public static ImportLine Bad(long line, string error) => new(line, null, null, [], null, error);
 }
 
 /// <summary>The import cannot go on (the body is over the size limit, or CSV lost its record boundaries).</summary>
-public sealed class ImportStoppedException(string message) : Exception(message);
+internal sealed class ImportStoppedException(string message) : Exception(message);
 
 /// <summary>
 /// Reads import files as a stream of <see cref="ImportLine"/>s, never the whole file at once. A line that cannot be read
 /// becomes an error for that line and reading goes on, except where the rest of the file could not be trusted.
 /// </summary>
-public static class BankFileReader
+internal static class BankFileReader
 {
     /// <summary>Labels in a CSV field are separated by ';' (what export writes) or by spaces.</summary>
     private static readonly char[] LabelSeparators = [';', ' ', '\t'];
@@ -167,13 +167,13 @@ public static class BankFileReader
 }
 
 /// <summary>One physical line: its 1-based number and its text, or why it was not read.</summary>
-public readonly record struct RawLine(long Number, string? Text, string? Error);
+internal readonly record struct RawLine(long Number, string? Text, string? Error);
 
 /// <summary>
 /// Splits a UTF-8 stream into lines (LF or CRLF) with a bounded buffer: a line longer than the limit is skipped to its
 /// end and reported, so one bad line costs neither memory nor the rest of the file. A leading byte order mark is dropped.
 /// </summary>
-public sealed class LineReader(Stream stream, int maxLineBytes)
+internal sealed class LineReader(Stream stream, int maxLineBytes)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly byte[] _buffer = new byte[Math.Max(64 * 1024, maxLineBytes + 2)];
@@ -263,7 +263,7 @@ public sealed class LineReader(Stream stream, int maxLineBytes)
 }
 
 /// <summary>Passes a body through, stopping it once more than the limit has been read.</summary>
-public sealed class LimitedStream(Stream inner, long limit) : Stream
+internal sealed class LimitedStream(Stream inner, long limit) : Stream
 {
     public long BytesRead { get; private set; }
 

@@ -6,7 +6,7 @@ namespace Turntide.Server.Features.Transfer;
 /// A cell that already starts with quotes before one of those characters gets one more, and import takes exactly one
 /// off such a cell, so an exported file imports back to the same notes.
 /// </summary>
-public static class CsvFormulas
+internal static class CsvFormulas
 {
     private const char Escape = '\'';
 

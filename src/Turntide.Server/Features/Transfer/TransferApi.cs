@@ -13,7 +13,7 @@ using Turntide.Server.Web;
 namespace Turntide.Server.Features.Transfer;
 
 /// <summary>Bank import and export over the API (hub role), streaming both ways.</summary>
-public static partial class TransferApi
+internal static partial class TransferApi
 {
     public static WebApplicationBuilder AddTransfer(this WebApplicationBuilder builder)
     {

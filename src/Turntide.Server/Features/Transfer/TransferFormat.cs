@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Transfer;
 
 /// <summary>The file formats a bank is imported from and exported to.</summary>
-public enum TransferFormat
+internal enum TransferFormat
 {
     /// <summary>RFC 4180 CSV with the header <c>signal_type,signal,labels,note</c>; labels separated by <c>;</c>.</summary>
     Csv,
@@ -11,7 +11,7 @@ public enum TransferFormat
     HashList,
 }
 
-public static class TransferFormats
+internal static class TransferFormats
 {
     public const string Names = "csv, jsonl or hashlist";
 

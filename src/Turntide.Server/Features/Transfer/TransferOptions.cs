@@ -1,7 +1,7 @@
 namespace Turntide.Server.Features.Transfer;
 
 /// <summary>The <c>Turntide</c> settings of bank import.</summary>
-public sealed class TransferOptions
+internal sealed class TransferOptions
 {
     /// <summary>Largest bank import (API or page upload), in bytes; the body is streamed, never held whole.</summary>
     public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;

@@ -19,7 +19,7 @@ namespace Turntide.Server.Features.Transfer;
 /// per item, so imported items reach the exchange feed and every replica like items added one at a time. A signal
 /// already in the bank (or earlier in the file) is skipped and counted, so an import can be run again safely.
 /// </summary>
-public sealed class TransferService(TurntideDb db, AuditLog audit, BankService banks, IOptions<TransferOptions> options,
+internal sealed class TransferService(TurntideDb db, AuditLog audit, BankService banks, IOptions<TransferOptions> options,
     ILogger<TransferService> logger, AuditApplied? applied = null)
 {
     public static readonly string[] CsvHeader = ["signal_type", "signal", "labels", "note"];
