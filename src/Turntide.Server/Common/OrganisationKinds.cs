@@ -16,7 +16,7 @@ internal static class OrganisationKinds
     public static IReadOnlyList<string> AllowedRoles(string kind) => kind switch
     {
         Forum => [Roles.Admin, Roles.Analyst, Roles.Moderator, Roles.Auditor],
-        Platform => [Roles.Admin, Roles.Analyst, Roles.Moderator],
+        Platform => [Roles.Admin, Roles.Analyst, Roles.Moderator, Roles.Integration],
         Authority => [Roles.Admin, Roles.AuthorityOfficer],
         Auditor => [Roles.Admin, Roles.Auditor],
         _ => [],

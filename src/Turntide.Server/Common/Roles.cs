@@ -8,8 +8,10 @@ internal static class Roles
     public const string Moderator = "moderator";
     public const string AuthorityOfficer = "authority_officer";
     public const string Auditor = "auditor";
+    /// <summary>A platform's back end: submits items and appeals, reads decisions and statements, nothing else.</summary>
+    public const string Integration = "integration";
 
-    public static readonly IReadOnlyList<string> All = [Admin, Analyst, Moderator, AuthorityOfficer, Auditor];
+    public static readonly IReadOnlyList<string> All = [Admin, Analyst, Moderator, AuthorityOfficer, Auditor, Integration];
 
     public static bool IsKnown(string? role) => role is not null && All.Contains(role);
 }

@@ -22,6 +22,9 @@ public sealed class LayerTests
         ["Hashing"] = 10, ["Audit"] = 10,
         ["Members"] = 11,
         ["Taxonomy"] = 12, ["Policy"] = 13,
+        // The moderation loop's stores, which Intake, Review and Appeals write through.
+        ["Webhooks"] = 15, ["Statements"] = 15, ["Preservation"] = 15, ["Strikes"] = 15,
+        ["Notices"] = 16,
         // Layer 2.
         ["Banks"] = 20,
         // Layer 3, work on banks. Exchange may use Opinions (a match flood quarantines through them).
@@ -30,10 +33,9 @@ public sealed class LayerTests
         // Layer 4, what a node and the authorities do over the exchange.
         ["HubSync"] = 40, ["Retroactive"] = 40, ["Sharing"] = 40,
         ["Intake"] = 40, ["Referrals"] = 40, ["RemovalOrders"] = 40, ["DataRequests"] = 40, ["Incidents"] = 40,
-        // Layers 5 to 8, moderation: a report is reviewed, acted on, notified, appealed.
+        // Layers 5 and 6, moderation: Intake decides and acts (its ItemActions), Review works the doubtful cases,
+        // Appeals reopens a decision.
         ["Review"] = 50,
-        ["Actions"] = 60,
-        ["Notices"] = 70, ["Preservation"] = 70,
         ["Appeals"] = 80,
         // Layer 9: reports computed from every record below.
         ["Transparency"] = 85,

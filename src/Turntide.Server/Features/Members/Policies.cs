@@ -19,6 +19,13 @@ internal static class Policies
     public const string ApiManageTaxonomy = "api:manage-taxonomy";
     public const string ApiGiveOpinion = "api:give-opinion";
     public const string ApiReviewQuarantine = "api:review-quarantine";
+    // The moderation loop (a platform's node).
+    public const string ApiIntake = "api:intake";
+    public const string ApiReadStatements = "api:read-statements";
+    public const string ApiModerate = "api:moderate";
+    public const string ApiManagePolicy = "api:manage-policy";
+    public const string ApiManageWebhooks = "api:manage-webhooks";
+    public const string ApiReadPreserved = "api:read-preserved";
     // Pages (people)
     public const string PageSignedIn = "page:signed-in";
     public const string PageReadBanks = "page:read-banks";
@@ -29,6 +36,10 @@ internal static class Policies
     public const string PageManageMembers = "page:manage-members";
     public const string PageManageOrganisations = "page:manage-organisations";
     public const string PageReadAudit = "page:read-audit";
+    public const string PageModerate = "page:moderate";
+    public const string PageManagePolicy = "page:manage-policy";
+    public const string PageManageWebhooks = "page:manage-webhooks";
+    public const string PageReadPreserved = "page:read-preserved";
     // Either
     public const string AnyCaller = "any:signed-in";
 
@@ -49,6 +60,15 @@ internal static class Policies
         // Of the forum operator only: quarantined items wait in its queue.
         ["review-quarantine"] = [Roles.Admin, Roles.Analyst],
         ["read-audit"] = [Roles.Auditor, Roles.Admin],
+        // A platform's back end only: items in, decisions out, appeals passed on.
+        ["intake"] = [Roles.Integration],
+        ["read-statements"] = [Roles.Integration, Roles.Admin, Roles.Moderator],
+        // Review decisions, through the queue or the API.
+        ["moderate"] = [Roles.Admin, Roles.Moderator],
+        ["manage-policy"] = [Roles.Admin, Roles.Analyst],
+        ["manage-webhooks"] = [Roles.Admin],
+        // Preserved evidence is for investigators: each read is audited (TCO Article 6).
+        ["read-preserved"] = [Roles.Admin],
     };
 
     /// <summary>An API policy: API keys only, and a scoped key only within its scope (<see cref="KeyScopes"/>).</summary>
@@ -77,6 +97,16 @@ internal static class Policies
             .RequireClaim(MemberClaims.OrganisationKind, BankOrganisations));
         options.AddPolicy(ApiReviewQuarantine, p => ApiKeys(p).RequireRole(Capabilities["review-quarantine"])
             .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Forum));
+
+        // The moderation loop runs on a platform's node for that platform's own items.
+        foreach (var (policy, capability) in new[] { (ApiIntake, "intake"), (ApiReadStatements, "read-statements"), (ApiModerate, "moderate"),
+                     (ApiManagePolicy, "manage-policy"), (ApiManageWebhooks, "manage-webhooks"), (ApiReadPreserved, "read-preserved") })
+            options.AddPolicy(policy, p => ApiKeys(p).RequireRole(Capabilities[capability])
+                .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Platform));
+        foreach (var (policy, capability) in new[] { (PageModerate, "moderate"), (PageManagePolicy, "manage-policy"),
+                     (PageManageWebhooks, "manage-webhooks"), (PageReadPreserved, "read-preserved") })
+            options.AddPolicy(policy, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities[capability])
+                .RequireClaim(MemberClaims.OrganisationKind, OrganisationKinds.Platform));
 
         options.AddPolicy(PageSignedIn, p => p.AddAuthenticationSchemes(cookie).RequireAuthenticatedUser());
         options.AddPolicy(PageReadBanks, p => p.AddAuthenticationSchemes(cookie).RequireRole(Capabilities["read-banks"])

@@ -11,7 +11,7 @@ using Turntide.Server.Data;
 namespace Turntide.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTurntideDb))]
-    [Migration("20261204033701_Initial")]
+    [Migration("20261204211436_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -81,6 +81,13 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                             ConcurrencyStamp = "role-auditor",
                             Name = "auditor",
                             NormalizedName = "AUDITOR"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-7000-8000-000000000006"),
+                            ConcurrencyStamp = "role-integration",
+                            Name = "integration",
+                            NormalizedName = "INTEGRATION"
                         });
                 });
 
@@ -341,6 +348,21 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.ToTable("bank_contents", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Banks.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Banks.ContentLabel", b =>
                 {
                     b.Property<Guid>("ContentId")
@@ -384,7 +406,7 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.ToTable("content_signals", (string)null);
                 });
 
-            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+            modelBuilder.Entity("Turntide.Server.Features.Banks.Contribution", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -425,42 +447,6 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("contributions", (string)null);
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
-                {
-                    b.Property<Guid>("BankId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("BankId", "OrganisationId");
-
-                    b.HasIndex("OrganisationId");
-
-                    b.ToTable("bank_members", (string)null);
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
-                {
-                    b.Property<Guid>("ContentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("Minute")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Matches")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ContentId", "OrganisationId", "Minute");
-
-                    b.HasIndex("Minute");
-
-                    b.ToTable("match_flood_counts", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
@@ -657,6 +643,27 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>
@@ -1176,6 +1183,21 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Navigation("Bank");
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Banks.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Banks.ContentLabel", b =>
                 {
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
@@ -1196,7 +1218,7 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     b.Navigation("Content");
                 });
 
-            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+            modelBuilder.Entity("Turntide.Server.Features.Banks.Contribution", b =>
                 {
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
                         .WithMany()
@@ -1208,30 +1230,6 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
-                {
-                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
-                        .WithMany()
-                        .HasForeignKey("BankId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
-                {
-                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
-                        .WithMany()
-                        .HasForeignKey("ContentId")
-                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1255,6 +1253,15 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Organisation");
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>

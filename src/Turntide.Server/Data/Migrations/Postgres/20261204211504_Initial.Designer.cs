@@ -12,7 +12,7 @@ using Turntide.Server.Data;
 namespace Turntide.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTurntideDb))]
-    [Migration("20261204045945_Initial")]
+    [Migration("20261204211504_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -86,6 +86,13 @@ namespace Turntide.Server.Data.Migrations.Postgres
                             ConcurrencyStamp = "role-auditor",
                             Name = "auditor",
                             NormalizedName = "AUDITOR"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-7000-8000-000000000006"),
+                            ConcurrencyStamp = "role-integration",
+                            Name = "integration",
+                            NormalizedName = "INTEGRATION"
                         });
                 });
 
@@ -350,6 +357,21 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.ToTable("bank_contents", (string)null);
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Banks.BankMember", b =>
+                {
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("BankId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("bank_members", (string)null);
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Banks.ContentLabel", b =>
                 {
                     b.Property<Guid>("ContentId")
@@ -397,7 +419,7 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.ToTable("content_signals", (string)null);
                 });
 
-            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+            modelBuilder.Entity("Turntide.Server.Features.Banks.Contribution", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -438,42 +460,6 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("contributions", (string)null);
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
-                {
-                    b.Property<Guid>("BankId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("BankId", "OrganisationId");
-
-                    b.HasIndex("OrganisationId");
-
-                    b.ToTable("bank_members", (string)null);
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
-                {
-                    b.Property<Guid>("ContentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime>("Minute")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("Matches")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("ContentId", "OrganisationId", "Minute");
-
-                    b.HasIndex("Minute");
-
-                    b.ToTable("match_flood_counts", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.HubSync.HubSyncState", b =>
@@ -670,6 +656,27 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.MatchFloodCount", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Matches")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentId", "OrganisationId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("match_flood_counts", (string)null);
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>
@@ -1193,6 +1200,21 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.Navigation("Bank");
                 });
 
+            modelBuilder.Entity("Turntide.Server.Features.Banks.BankMember", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Turntide.Server.Features.Banks.ContentLabel", b =>
                 {
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
@@ -1213,7 +1235,7 @@ namespace Turntide.Server.Data.Migrations.Postgres
                     b.Navigation("Content");
                 });
 
-            modelBuilder.Entity("Turntide.Server.Features.Contributions.Contribution", b =>
+            modelBuilder.Entity("Turntide.Server.Features.Banks.Contribution", b =>
                 {
                     b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
                         .WithMany()
@@ -1225,30 +1247,6 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.BankMember", b =>
-                {
-                    b.HasOne("Turntide.Server.Features.Banks.Bank", null)
-                        .WithMany()
-                        .HasForeignKey("BankId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Turntide.Server.Features.Members.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Turntide.Server.Features.Exchange.MatchFloodCount", b =>
-                {
-                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
-                        .WithMany()
-                        .HasForeignKey("ContentId")
-                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1272,6 +1270,15 @@ namespace Turntide.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Organisation");
+                });
+
+            modelBuilder.Entity("Turntide.Server.Features.Opinions.MatchFloodCount", b =>
+                {
+                    b.HasOne("Turntide.Server.Features.Banks.BankContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Turntide.Server.Features.Opinions.Opinion", b =>

@@ -537,7 +537,8 @@ namespace Turntide.Server.Data.Migrations.Sqlite
                     { new Guid("00000000-0000-7000-8000-000000000002"), "role-analyst", "analyst", "ANALYST" },
                     { new Guid("00000000-0000-7000-8000-000000000003"), "role-moderator", "moderator", "MODERATOR" },
                     { new Guid("00000000-0000-7000-8000-000000000004"), "role-authority_officer", "authority_officer", "AUTHORITY_OFFICER" },
-                    { new Guid("00000000-0000-7000-8000-000000000005"), "role-auditor", "auditor", "AUDITOR" }
+                    { new Guid("00000000-0000-7000-8000-000000000005"), "role-auditor", "auditor", "AUDITOR" },
+                    { new Guid("00000000-0000-7000-8000-000000000006"), "role-integration", "integration", "INTEGRATION" }
                 });
 
             migrationBuilder.InsertData(
