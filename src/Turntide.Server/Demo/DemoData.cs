@@ -20,6 +20,19 @@ internal sealed class DemoData(TurntideDb db, MembersService members, BankServic
 {
     public const string Password = "turntide-demo";
     public const int ImagesPerBank = 12;
+    public const int PictureWidth = 640, PictureHeight = 480;
+
+    /// <summary>
+    /// The demo's banks and the seeds of their generated pictures. <c>turntide sample-images --demo</c> writes the same
+    /// pictures, so that uploading one finds its bank.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Bank, string Description, int FirstSeed, string[] Labels)> Banks =
+    [
+        ("DEMO_CRISIS", "Generated pictures standing in for crisis content.", 1, ["severity:crisis", "entity:demo-group-a", "content_type:image"]),
+        ("DEMO_PROMOTIONAL", "Generated pictures standing in for promotional material.", 101, ["severity:promotional", "entity:demo-group-b", "content_type:image"]),
+    ];
+
+    public static string PictureFileName(string bank, int seed) => $"{bank.ToLowerInvariant()}-{seed:D3}.jpg";
 
     public static readonly IReadOnlyList<(string Email, string Name, string Org, string Role)> People =
     [
@@ -60,18 +73,14 @@ internal sealed class DemoData(TurntideDb db, MembersService members, BankServic
         // Labels must be taxonomy terms: the demo's made-up groups join the vocabulary first.
         foreach (var group in new[] { "a", "b" })
             await taxonomy.AddAsync(curator, new NewTerm($"entity:demo-group-{group}", $"A made-up group for the demo ({group})."), ct);
-        foreach (var (bankName, description, firstSeed, labels) in new[]
-        {
-            ("DEMO_CRISIS", "Generated pictures standing in for crisis content.", 1, new[] { "severity:crisis", "entity:demo-group-a", "content_type:image" }),
-            ("DEMO_PROMOTIONAL", "Generated pictures standing in for promotional material.", 101, new[] { "severity:promotional", "entity:demo-group-b", "content_type:image" }),
-        })
+        foreach (var (bankName, description, firstSeed, labels) in Banks)
         {
             // The forum's banks are for every member: shared on purpose, as a new bank is private to its owner.
             var bank = await banks.CreateBankAsync(curator, bankName, description, ct, shared: true);
             for (int seed = firstSeed; seed < firstSeed + ImagesPerBank; seed++)
             {
-                var path = Path.Combine(images, $"{bankName.ToLowerInvariant()}-{seed:D3}.jpg");
-                SampleImages.Write(path, seed, 640, 480);
+                var path = Path.Combine(images, PictureFileName(bankName, seed));
+                SampleImages.Write(path, seed, PictureWidth, PictureHeight);
                 var hashed = hasher.Hash(await File.ReadAllBytesAsync(path, ct));
                 await banks.AddContentAsync(curator, bank.Id, new NewContent(
                     [.. hashed.Signals.Select(s => new SignalDto(s.SignalType, s.Value))],
